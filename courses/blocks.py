@@ -1,0 +1,233 @@
+"""The blocks a trainer builds a lesson from.
+
+Editors meet these in the "Body" field of a lesson (and of standard pages such as
+"Getting support"): the "+" button lists them with the description given here.
+"""
+
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+
+RICH_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A section heading inside a lesson; its level keeps the page outline sound."""
+
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Section (level 2)"), ("h3", "Subsection (level 3)")],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading.html"
+        description = "A heading that starts a new section of the lesson."
+        preview_value = {
+            "text": "Why substances are rarely the whole story",
+            "level": "h2",
+        }
+
+
+class KeyPointBlock(blocks.StructBlock):
+    """A highlighted callout for the one thing a learner must take away."""
+
+    title = blocks.CharBlock(max_length=200, default="Key point")
+    body = blocks.RichTextBlock(features=RICH_FEATURES)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/key_point.html"
+        description = "A highlighted box for a point learners must remember."
+        preview_value = {
+            "title": "Key point",
+            "body": "<p>Safety of partners and children comes first.</p>",
+        }
+
+
+class CaseStudyBlock(blocks.StructBlock):
+    """A practice vignette followed by questions for the learner to think through."""
+
+    title = blocks.CharBlock(max_length=200)
+    vignette = blocks.RichTextBlock(features=RICH_FEATURES)
+    questions = blocks.ListBlock(
+        blocks.CharBlock(max_length=500, label="Question"),
+        label="Discussion questions",
+        min_num=1,
+    )
+
+    class Meta:
+        icon = "user"
+        template = "blocks/case_study.html"
+        description = "A case vignette with discussion questions."
+        preview_value = {
+            "title": "Sam, early in treatment",
+            "vignette": "<p>Sam mentions arguments at home when he is craving.</p>",
+            "questions": ["What would you ask next?"],
+        }
+
+
+class ReflectionBlock(blocks.StructBlock):
+    """A question the learner answers privately; only they ever see the answer."""
+
+    prompt = blocks.TextBlock(max_length=1000)
+    guidance = blocks.RichTextBlock(features=RICH_FEATURES, required=False)
+
+    class Meta:
+        icon = "edit"
+        template = "blocks/reflection.html"
+        description = "A reflection question; each learner's answer is saved privately."
+        preview_value = {
+            "prompt": "How do you currently ask about relationships?",
+            "guidance": "",
+        }
+
+
+class VideoBlock(blocks.StructBlock):
+    """An embedded video, always with a transcript for those who cannot watch it."""
+
+    url = EmbedBlock(help_text="A YouTube or Vimeo address.")
+    title = blocks.CharBlock(max_length=200)
+    transcript = blocks.RichTextBlock(
+        features=RICH_FEATURES, help_text="Required: a full text transcript."
+    )
+
+    class Meta:
+        icon = "media"
+        template = "blocks/video.html"
+        description = "An embedded video with its transcript."
+
+
+class ResourceBlock(blocks.StructBlock):
+    """A document from the Documents library offered as a download."""
+
+    document = DocumentChooserBlock()
+    title = blocks.CharBlock(max_length=200, required=False)
+    description = blocks.TextBlock(max_length=500, required=False)
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/resource.html"
+        description = "A downloadable document such as a checklist or handout."
+
+
+class QuoteBlock(blocks.StructBlock):
+    """A quotation or testimony, with who said it and in what setting."""
+
+    quote = blocks.TextBlock(max_length=2000)
+    attribution = blocks.CharBlock(max_length=200, required=False)
+    context = blocks.CharBlock(max_length=300, required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/quote.html"
+        description = "A quotation or testimony."
+        preview_value = {
+            "quote": "Asking once, kindly and directly, opened the door.",
+            "attribution": "A keyworker",
+            "context": "",
+        }
+
+
+class AccordionItemBlock(blocks.StructBlock):
+    """One question and its answer in an accordion."""
+
+    question = blocks.CharBlock(max_length=300)
+    answer = blocks.RichTextBlock(features=RICH_FEATURES)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/accordion_item.html"
+        description = "A question and its answer."
+        preview_value = {"question": "Do I have to ask?", "answer": "<p>Yes.</p>"}
+
+
+class AccordionBlock(blocks.StructBlock):
+    """Frequently asked questions that open one at a time."""
+
+    title = blocks.CharBlock(max_length=200, required=False)
+    items = blocks.ListBlock(AccordionItemBlock(), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "blocks/accordion.html"
+        description = "Questions and answers that expand when opened (FAQ)."
+        preview_value = {
+            "title": "Common questions",
+            "items": [{"question": "Do I have to ask?", "answer": "<p>Yes.</p>"}],
+        }
+
+
+class SupportServiceValue(blocks.StructValue):
+    """Computes the dialable form of a phone number for a tel: link."""
+
+    def tel_href(self):
+        digits = "".join(
+            ch for ch in self.get("phone", "") if ch.isdigit() or ch == "+"
+        )
+        return f"tel:{digits}" if digits else ""
+
+
+HELPLINE_PREVIEW = {
+    "name": "National Domestic Abuse Helpline",
+    "description": "Free, confidential support, run by Refuge.",
+    "phone": "0808 2000 247",
+    "url": "",
+    "hours": "24 hours",
+}
+
+
+class SupportServiceBlock(blocks.StructBlock):
+    """One helpline or service in a support signpost."""
+
+    name = blocks.CharBlock(max_length=200)
+    description = blocks.TextBlock(max_length=1000, required=False)
+    phone = blocks.CharBlock(max_length=40, required=False)
+    url = blocks.URLBlock(required=False, label="Web address")
+    hours = blocks.CharBlock(max_length=200, required=False, label="Opening hours")
+
+    class Meta:
+        icon = "site"
+        template = "blocks/support_service.html"
+        value_class = SupportServiceValue
+        description = "A helpline or service."
+        preview_value = HELPLINE_PREVIEW
+
+
+class SupportSignpostBlock(blocks.StructBlock):
+    """Helplines and services for anyone affected by what they have just read."""
+
+    title = blocks.CharBlock(max_length=200, default="If this has affected you")
+    intro = blocks.TextBlock(max_length=1000, required=False)
+    services = blocks.ListBlock(SupportServiceBlock(), min_num=1)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/support_signpost.html"
+        description = "Helplines and services for anyone affected by the content."
+        preview_value = {
+            "title": "If this has affected you",
+            "intro": "Support is available.",
+            "services": [HELPLINE_PREVIEW],
+        }
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    """Every block a lesson body (or a standard page) can hold."""
+
+    rich_text = blocks.RichTextBlock(
+        features=RICH_FEATURES,
+        icon="pilcrow",
+        template="blocks/rich_text.html",
+        description="Paragraphs, lists and links.",
+    )
+    heading = HeadingBlock()
+    key_point = KeyPointBlock()
+    case_study = CaseStudyBlock()
+    reflection = ReflectionBlock()
+    video = VideoBlock()
+    resource = ResourceBlock()
+    quote = QuoteBlock()
+    accordion = AccordionBlock()
+    support_signpost = SupportSignpostBlock()

@@ -1,0 +1,317 @@
+"""The catalogue as Wagtail pages, and what learners do with it.
+
+Pages: CourseIndexPage (the home page and catalogue) > CoursePage > ModulePage >
+LessonPage (and assessments.QuizPage). Editors find them under Pages in the admin.
+
+Learner records: Enrolment, LessonCompletion, ReflectionAnswer and CourseCompletion.
+They are written only through ``courses.services``.
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from django.template.response import TemplateResponse
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import RICH_FEATURES, LessonStreamBlock
+
+CONTENT_NOTE_HELP = (
+    "Shown before the content, so learners can prepare: say what the content "
+    "describes (for example physical or sexual abuse). Leave blank if not needed."
+)
+
+
+class CourseIndexPage(Page):
+    """The home page: the catalogue of every published course.
+
+    There is one, at the root of the site; courses and standard pages sit under it.
+    """
+
+    intro = RichTextField(features=RICH_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage", "training.StandardPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_courses
+
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = catalogue_courses(root=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    """A course (a track): modules in order, with outcomes, hours and an Enrol button.
+
+    Editors add a course under the home page, then its modules under it.
+    """
+
+    audience = models.CharField(
+        max_length=200,
+        help_text="Who the course is for, e.g. 'All substance-use workers'.",
+    )
+    hours = models.DecimalField(
+        "length in hours",
+        max_digits=5,
+        decimal_places=1,
+        help_text="Expected study time; printed on certificates as CPD hours.",
+    )
+    summary = models.TextField(help_text="One or two sentences for the catalogue.")
+    intro = RichTextField(features=RICH_FEATURES, blank=True)
+    content_note = models.TextField(blank=True, help_text=CONTENT_NOTE_HELP)
+    learning_outcomes = StreamField(
+        [("outcome", wagtail_blocks.CharBlock(max_length=300, icon="tick"))],
+        blank=True,
+        help_text="What a learner will be able to do after the course, one per line.",
+    )
+    sequential = models.BooleanField(
+        "modules in order",
+        default=False,
+        help_text="Each module opens only when the one before it is complete.",
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long a certificate stays valid. Leave blank for no expiry.",
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("audience"), FieldPanel("hours"), FieldPanel("summary")],
+            heading="Catalogue",
+        ),
+        FieldPanel("intro"),
+        FieldPanel("content_note"),
+        FieldPanel("learning_outcomes"),
+        MultiFieldPanel(
+            [FieldPanel("sequential"), FieldPanel("certificate_validity_months")],
+            heading="Completion and certificate",
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("audience"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = course_progress(course=self, user=request.user)
+        return context
+
+
+class ModulePage(Page):
+    """A module of a course: its lessons and quizzes, in the order of the page tree."""
+
+    summary = models.TextField(blank=True)
+    content_note = models.TextField(blank=True, help_text=CONTENT_NOTE_HELP)
+    optional = models.BooleanField(
+        default=False,
+        help_text="Optional modules are not needed to complete the course.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("content_note"),
+        FieldPanel("optional"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        progress = course_progress(course=course, user=request.user)
+        context["course"] = course
+        context["progress"] = progress
+        context["module_progress"] = progress.module(self.pk)
+        return context
+
+
+class LearnerOnlyPageMixin:
+    """Serves the page only to learners enrolled in its course (and to editors).
+
+    Anonymous visitors are sent to sign in; signed-in people who are not enrolled, or
+    whose module is still locked, see a page that says what to do first (status 403).
+    The progress worked out here is handed on to ``get_context``.
+    """
+
+    def course(self) -> "CoursePage":
+        return CoursePage.objects.ancestor_of(self).get()
+
+    def serve(self, request, *args, **kwargs):
+        from .selectors import course_progress, is_editor
+
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        course = self.course()
+        progress = course_progress(course=course, user=request.user)
+        editor = is_editor(request.user)
+        step = progress.step(self.pk)
+        if not editor and not progress.enrolled:
+            template = "courses/not_enrolled.html"
+        elif not editor and step is not None and step.locked:
+            template = "courses/locked.html"
+        else:
+            return super().serve(request, *args, progress=progress, **kwargs)
+        context = {
+            "page": self,
+            "course": course,
+            "progress": progress,
+            "module": progress.module_of(self.pk),
+        }
+        return TemplateResponse(request, template, context, status=403)
+
+    def get_context(self, request, *args, progress=None, **kwargs):
+        from .selectors import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        course = progress.course if progress else self.course()
+        progress = progress or course_progress(course=course, user=request.user)
+        context["course"] = course
+        context["progress"] = progress
+        context["step"] = progress.step(self.pk)
+        context["module_progress"] = progress.module_of(self.pk)
+        return context
+
+
+class LessonPage(LearnerOnlyPageMixin, Page):
+    """A lesson: a body of blocks the learner reads, then marks complete."""
+
+    summary = models.TextField(blank=True)
+    minutes = models.PositiveSmallIntegerField("reading time in minutes", default=15)
+    body = StreamField(LessonStreamBlock(), use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("minutes"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import reflection_answers
+
+        context = super().get_context(request, *args, **kwargs)
+        context["reflections"] = reflection_answers(user=request.user, lesson=self)
+        return context
+
+
+class Enrolment(models.Model):
+    """A learner's place on a course. Created by the Enrol button; one per course."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_enrolment")
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.course}"
+
+
+class LessonCompletion(models.Model):
+    """The moment a learner marked a lesson complete. Recorded once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_completions",
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="unique_lesson_completion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.lesson}"
+
+
+class ReflectionAnswer(models.Model):
+    """A learner's private answer to a reflection prompt in a lesson.
+
+    ``block_id`` is the StreamField block's id, so answers survive edits that move the
+    prompt within the lesson.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="reflections"
+    )
+    block_id = models.CharField(max_length=64)
+    text = models.TextField(max_length=10_000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "block_id"], name="unique_reflection"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s reflection on {self.lesson}"
+
+
+class CourseCompletion(models.Model):
+    """The moment a learner completed a course. Recorded once, and final.
+
+    Later edits to the course never remove it; certificates are issued from it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="course_completions",
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="completions"
+    )
+    completed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="unique_course_completion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.course}"

@@ -1,0 +1,347 @@
+"""Reads that cross relations: the catalogue, a learner's progress, reflections.
+
+Every function here runs a fixed number of queries, however many modules, lessons or
+learners there are; the page tests assert it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from .models import (
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    ModulePage,
+    ReflectionAnswer,
+)
+from .steps import step_kinds
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETE = "complete"
+LOCKED = "locked"
+
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    IN_PROGRESS: "In progress",
+    COMPLETE: "Complete",
+    LOCKED: "Locked",
+}
+
+
+def _is_learner(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def is_editor(user) -> bool:
+    """People who may see course content without enrolling (trainers, admins)."""
+    return _is_learner(user) and user.has_perm("wagtailadmin.access_admin")
+
+
+@dataclass
+class Step:
+    """One lesson or quiz in a module, as the learner stands with it."""
+
+    page: object
+    kind: str
+    done: bool
+    locked: bool = False
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+
+@dataclass
+class ModuleProgress:
+    """A module's steps and state for one learner."""
+
+    page: ModulePage
+    steps: list[Step]
+    locked: bool = False
+    blocked_by: ModulePage | None = None
+
+    @property
+    def optional(self) -> bool:
+        return self.page.optional
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.steps) and all(step.done for step in self.steps)
+
+    @property
+    def status(self) -> str:
+        if self.complete:
+            return COMPLETE
+        if self.locked:
+            return LOCKED
+        if any(step.done for step in self.steps):
+            return IN_PROGRESS
+        return NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def counts(self) -> list[tuple[str, int, int]]:
+        return _counts(self.steps)
+
+    @property
+    def remaining(self) -> list[Step]:
+        return [step for step in self.steps if not step.done]
+
+
+def _counts(steps: Iterable[Step]) -> list[tuple[str, int, int]]:
+    """(label, done, total) per kind of step, e.g. ("lessons complete", 5, 8)."""
+    result = []
+    steps = list(steps)
+    for kind in step_kinds():
+        of_kind = [step for step in steps if step.kind == kind.name]
+        if of_kind:
+            done = sum(step.done for step in of_kind)
+            result.append((f"{kind.plural} {kind.verb_done}", done, len(of_kind)))
+    return result
+
+
+@dataclass
+class CourseProgress:
+    """Where one learner stands on one course."""
+
+    course: CoursePage
+    enrolment: Enrolment | None
+    modules: list[ModuleProgress] = field(default_factory=list)
+    completion: CourseCompletion | None = None
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrolment is not None
+
+    @property
+    def completed_at(self) -> datetime | None:
+        return self.completion.completed_at if self.completion else None
+
+    @property
+    def required_steps(self) -> list[Step]:
+        return [s for m in self.modules if not m.optional for s in m.steps]
+
+    @property
+    def all_required_done(self) -> bool:
+        required = [m for m in self.modules if not m.optional]
+        return bool(required) and all(m.complete for m in required)
+
+    @property
+    def complete(self) -> bool:
+        return self.completion is not None
+
+    def counts(self) -> list[tuple[str, int, int]]:
+        return _counts(self.required_steps)
+
+    @property
+    def percent(self) -> int:
+        steps = self.required_steps
+        if self.complete and not [s for s in steps if not s.done]:
+            return 100
+        if not steps:
+            return 0
+        return round(100 * sum(s.done for s in steps) / len(steps))
+
+    @property
+    def status(self) -> str:
+        if self.complete:
+            return COMPLETE
+        if any(s.done for m in self.modules for s in m.steps):
+            return IN_PROGRESS
+        return NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def next_step(self) -> Step | None:
+        """The first unfinished step the learner can open, required ones first."""
+        for required_only in (True, False):
+            for module in self.modules:
+                if module.locked or (required_only and module.optional):
+                    continue
+                for step in module.steps:
+                    if not step.done:
+                        return step
+        return None
+
+    @property
+    def remaining_modules(self) -> list[ModuleProgress]:
+        return [m for m in self.modules if not m.optional and not m.complete]
+
+    def module(self, page_id: int) -> ModuleProgress | None:
+        return next((m for m in self.modules if m.page.pk == page_id), None)
+
+    def step(self, page_id: int) -> Step | None:
+        return next(
+            (s for m in self.modules for s in m.steps if s.page.pk == page_id), None
+        )
+
+    def module_of(self, page_id: int) -> ModuleProgress | None:
+        return next(
+            (m for m in self.modules if any(s.page.pk == page_id for s in m.steps)),
+            None,
+        )
+
+
+def _path_filter(courses: list[CoursePage]) -> Q:
+    return reduce(or_, (Q(path__startswith=c.path) for c in courses))
+
+
+def progress_for_courses(
+    *, user, courses: list[CoursePage]
+) -> dict[int, CourseProgress]:
+    """Progress on several courses at once, in a fixed number of queries."""
+    if not courses:
+        return {}
+    in_courses = _path_filter(courses)
+    modules = list(
+        ModulePage.objects.live()
+        .filter(in_courses, depth=courses[0].depth + 1)
+        .order_by("path")
+    )
+    steps_by_module: dict[str, list[Step]] = defaultdict(list)
+    learner = _is_learner(user)
+    pages_by_kind = []
+    for kind in step_kinds():
+        pages = list(kind.model.objects.live().filter(in_courses).order_by("path"))
+        done = (
+            kind.done_ids(user, [p.pk for p in pages]) if learner and pages else set()
+        )
+        pages_by_kind.extend((page, kind.name, page.pk in done) for page in pages)
+    for page, kind_name, done in sorted(pages_by_kind, key=lambda item: item[0].path):
+        steps_by_module[page.path[: -page.steplen]].append(
+            Step(page=page, kind=kind_name, done=done)
+        )
+    enrolments, completions = {}, {}
+    if learner:
+        course_ids = [c.pk for c in courses]
+        enrolments = {
+            e.course_id: e
+            for e in Enrolment.objects.filter(user=user, course_id__in=course_ids)
+        }
+        completions = {
+            c.course_id: c
+            for c in CourseCompletion.objects.filter(
+                user=user, course_id__in=course_ids
+            )
+        }
+    result = {}
+    for course in courses:
+        progress = CourseProgress(
+            course=course,
+            enrolment=enrolments.get(course.pk),
+            completion=completions.get(course.pk),
+        )
+        for module in modules:
+            if module.path.startswith(course.path):
+                progress.modules.append(
+                    ModuleProgress(page=module, steps=steps_by_module[module.path])
+                )
+        _apply_locks(progress)
+        result[course.pk] = progress
+    return result
+
+
+def _apply_locks(progress: CourseProgress) -> None:
+    """In a course taken in order, a module opens once every required module
+    before it is complete. A completed course stays open throughout."""
+    if not progress.course.sequential or progress.complete:
+        return
+    blocker = None
+    for module in progress.modules:
+        if blocker is not None and not module.complete:
+            module.locked = True
+            module.blocked_by = blocker.page
+            for step in module.steps:
+                step.locked = True
+        if blocker is None and not module.optional and not module.complete:
+            blocker = module
+
+
+def course_progress(*, course: CoursePage, user) -> CourseProgress:
+    return progress_for_courses(user=user, courses=[course])[course.pk]
+
+
+def catalogue_courses(*, root, user) -> list[tuple[CoursePage, Enrolment | None]]:
+    """Live courses under the home page, each with the user's enrolment if any."""
+    courses = list(CoursePage.objects.live().public().child_of(root).order_by("path"))
+    enrolled = {}
+    if _is_learner(user):
+        enrolled = {
+            e.course_id: e
+            for e in Enrolment.objects.filter(
+                user=user, course_id__in=[c.pk for c in courses]
+            )
+        }
+    return [(course, enrolled.get(course.pk)) for course in courses]
+
+
+def learner_dashboard(*, user) -> list[CourseProgress]:
+    """Every course the learner is enrolled in, with progress, newest first."""
+    enrolments = list(
+        Enrolment.objects.filter(user=user, course__live=True)
+        .select_related("course")
+        .order_by("-enrolled_at")
+    )
+    courses = [e.course for e in enrolments]
+    progress = progress_for_courses(user=user, courses=courses)
+    return [progress[c.pk] for c in courses]
+
+
+def can_open_course_content(*, user, course: CoursePage) -> bool:
+    if is_editor(user):
+        return True
+    return Enrolment.objects.filter(user=user, course=course).exists()
+
+
+def reflection_answers(*, user, lesson) -> dict[str, str]:
+    if not _is_learner(user):
+        return {}
+    return dict(
+        ReflectionAnswer.objects.filter(user=user, lesson=lesson).values_list(
+            "block_id", "text"
+        )
+    )
+
+
+def personal_data(*, user) -> dict:
+    """A learner's course records, for the "download my data" export."""
+    return {
+        "enrolments": [
+            {"course": title, "enrolled_at": when.isoformat()}
+            for title, when in Enrolment.objects.filter(user=user).values_list(
+                "course__title", "enrolled_at"
+            )
+        ],
+        "lessons_completed": [
+            {"lesson": title, "completed_at": when.isoformat()}
+            for title, when in user.lesson_completions.values_list(
+                "lesson__title", "completed_at"
+            )
+        ],
+        "reflections": [
+            {"lesson": title, "answer": text, "updated_at": when.isoformat()}
+            for title, text, when in ReflectionAnswer.objects.filter(
+                user=user
+            ).values_list("lesson__title", "text", "updated_at")
+        ],
+        "courses_completed": [
+            {"course": title, "completed_at": when.isoformat()}
+            for title, when in CourseCompletion.objects.filter(user=user).values_list(
+                "course__title", "completed_at"
+            )
+        ],
+    }

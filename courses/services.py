@@ -1,0 +1,108 @@
+"""Writes with rules: enrolling, completing lessons, saving reflections, completing
+courses. Views and other apps call these; nothing else writes these records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    LessonPage,
+    ReflectionAnswer,
+)
+from .selectors import course_progress
+from .signals import course_completed
+
+REFLECTION_MAX_LENGTH = 10_000
+
+
+def enrolment_create(*, user, course: CoursePage) -> tuple[Enrolment, bool]:
+    """Enrol a learner; enrolling again returns the existing enrolment."""
+    if not course.live:
+        raise ValidationError("This course is not open for enrolment.")
+    return Enrolment.objects.get_or_create(user=user, course=course)
+
+
+def _require_open(*, user, lesson: LessonPage):
+    progress = course_progress(course=lesson.course(), user=user)
+    if not progress.enrolled:
+        raise PermissionDenied("Enrol on the course to open its lessons.")
+    step = progress.step(lesson.pk)
+    if step is None or step.locked:
+        raise PermissionDenied("This lesson is not open to you yet.")
+    return progress
+
+
+@dataclass(frozen=True)
+class LessonCompleteResult:
+    completion: LessonCompletion
+    created: bool
+    course_completed_now: bool
+
+
+@transaction.atomic
+def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
+    """Mark a lesson complete, once; then see whether the course is now complete."""
+    progress = _require_open(user=user, lesson=lesson)
+    completion, created = LessonCompletion.objects.get_or_create(
+        user=user, lesson=lesson
+    )
+    course_done_now = False
+    if created:
+        _, course_done_now = course_completion_check(user=user, course=progress.course)
+    return LessonCompleteResult(completion, created, course_done_now)
+
+
+@transaction.atomic
+def reflection_save(
+    *, user, lesson: LessonPage, block_id: str, text: str
+) -> ReflectionAnswer:
+    """Save (or replace) a learner's private answer to one reflection prompt."""
+    _require_open(user=user, lesson=lesson)
+    prompts = {block.id for block in lesson.body if block.block_type == "reflection"}
+    if block_id not in prompts:
+        raise ValidationError("That reflection question is not part of this lesson.")
+    if len(text) > REFLECTION_MAX_LENGTH:
+        raise ValidationError(
+            f"Please keep your reflection under {REFLECTION_MAX_LENGTH:,} characters."
+        )
+    answer, _ = ReflectionAnswer.objects.update_or_create(
+        user=user, lesson=lesson, block_id=block_id, defaults={"text": text}
+    )
+    return answer
+
+
+@transaction.atomic
+def course_completion_check(
+    *, user, course: CoursePage
+) -> tuple[CourseCompletion | None, bool]:
+    """Record the course as complete if every required module now is.
+
+    Safe to call any number of times and from concurrent requests: the learner's
+    enrolment row is locked while deciding, so the completion is recorded and
+    ``course_completed`` sent exactly once. Returns the completion (if there is one)
+    and whether this call recorded it.
+    """
+    enrolment = (
+        Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    )
+    if enrolment is None:
+        return None, False
+    existing = CourseCompletion.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing, False
+    if not course_progress(course=course, user=user).all_required_done:
+        return None, False
+    completion, created = CourseCompletion.objects.get_or_create(
+        user=user, course=course, defaults={"completed_at": timezone.now()}
+    )
+    if created:
+        course_completed.send(sender=CourseCompletion, completion=completion)
+    return completion, created

@@ -1,0 +1,87 @@
+"""Learner actions on courses. Thin: each view checks input and calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import CoursePage, LessonPage
+from .selectors import course_progress, learner_dashboard
+
+
+def _live_page(model, page_id):
+    page = get_object_or_404(model.objects.live(), pk=page_id)
+    return page
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = _live_page(CoursePage, course_id)
+    try:
+        _, created = services.enrolment_create(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course.url)
+    if created:
+        messages.success(request, f"You are enrolled on {course.title}.")
+    else:
+        messages.info(request, f"You were already enrolled on {course.title}.")
+    return redirect(course.url)
+
+
+@login_required
+@require_POST
+def lesson_complete(request, lesson_id: int):
+    lesson = _live_page(LessonPage, lesson_id)
+    try:
+        result = services.lesson_complete(user=request.user, lesson=lesson)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect(lesson.course().url)
+    if result.created:
+        messages.success(request, f"“{lesson.title}” is marked complete.")
+    progress = course_progress(course=lesson.course(), user=request.user)
+    if result.course_completed_now:
+        messages.success(
+            request, f"Well done: you have completed {progress.course.title}."
+        )
+        return redirect(progress.course.url)
+    target = progress.next_step.url if progress.next_step else progress.course.url
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def reflection_save(request, lesson_id: int, block_id: str):
+    lesson = _live_page(LessonPage, lesson_id)
+    text = request.POST.get("text", "")
+    try:
+        services.reflection_save(
+            user=request.user, lesson=lesson, block_id=block_id, text=text
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        # Show the text back so nothing the learner wrote is lost.
+        return TemplateResponse(
+            request,
+            "courses/reflection_error.html",
+            {"lesson": lesson, "errors": error.messages, "text": text},
+            status=400,
+        )
+    messages.success(request, "Your reflection is saved. Only you can see it.")
+    return redirect(f"{lesson.url}#reflection-{block_id}")
+
+
+@login_required
+def dashboard(request):
+    return TemplateResponse(
+        request,
+        "courses/dashboard.html",
+        {"courses": learner_dashboard(user=request.user)},
+    )

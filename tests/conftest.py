@@ -1,0 +1,37 @@
+import pytest
+
+from courses.models import Enrolment
+from tests.factories import UserFactory, make_course, make_home
+
+
+@pytest.fixture
+def home(db):
+    return make_home()
+
+
+@pytest.fixture
+def course(home):
+    return make_course(home=home, modules=2, lessons_per_module=2)
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def enrolled(learner, course):
+    Enrolment.objects.create(user=learner, course=course)
+    return learner
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def enrolled_client(client, enrolled):
+    client.force_login(enrolled)
+    return client

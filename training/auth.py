@@ -1,0 +1,23 @@
+"""Sign in with an email address, whatever its letter case."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailBackend(ModelBackend):
+    """Django's model backend, matching the email address case-insensitively."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        email = username or kwargs.get(get_user_model().USERNAME_FIELD)
+        if not email or password is None:
+            return None
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.get(email__iexact=email.strip())
+        except user_model.DoesNotExist:
+            # Hash anyway, so a missing account takes as long as a wrong password.
+            user_model().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

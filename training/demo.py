@@ -1,0 +1,57 @@
+"""Demo accounts for trying the platform: a learner, a trainer and an administrator.
+
+They are created only by ``manage.py load_demo``, which runs only where DEMO_MODE is
+on (the dev settings), so these well-known passwords never reach a real deployment.
+"""
+
+from django.contrib.auth.models import Group
+
+from .models import JobRole, User
+
+DEMO_ACCOUNTS = [
+    {
+        "email": "learner@example.org",
+        "password": "learner-demo-pass",
+        "full_name": "Alex Morgan",
+        "organisation": "Northbrook Recovery Service",
+        "job_role": JobRole.KEYWORKER,
+        "role": "learner",
+    },
+    {
+        "email": "trainer@example.org",
+        "password": "trainer-demo-pass",
+        "full_name": "Priya Shah",
+        "organisation": "ADVANCE training team",
+        "job_role": JobRole.OTHER,
+        "role": "trainer",
+    },
+    {
+        "email": "admin@example.org",
+        "password": "admin-demo-pass",
+        "full_name": "Site Administrator",
+        "organisation": "ADVANCE training team",
+        "job_role": JobRole.MANAGER,
+        "role": "admin",
+    },
+]
+
+
+def demo_accounts_ensure() -> list[dict]:
+    """Create the demo accounts that are missing; return what to print."""
+    trainers = Group.objects.get(name="Trainers")
+    for spec in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=spec["email"]).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=spec["email"],
+                password=spec["password"],
+                full_name=spec["full_name"],
+                organisation=spec["organisation"],
+                job_role=spec["job_role"],
+            )
+        if spec["role"] == "trainer":
+            user.groups.add(trainers)
+        if spec["role"] == "admin" and not user.is_superuser:
+            user.is_superuser = user.is_staff = True
+            user.save(update_fields=["is_superuser", "is_staff"])
+    return DEMO_ACCOUNTS

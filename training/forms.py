@@ -1,0 +1,135 @@
+"""Forms for accounts: sign-up and profile on the site, user forms in the admin."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from .models import User
+
+PROFILE_FIELDS = ["full_name", "email", "organisation", "job_role"]
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, labelled for an email address."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": "That email address and password do not match an account. "
+        "Check them and try again.",
+        "inactive": "This account is not active.",
+    }
+
+
+class ProfileForm(forms.ModelForm):
+    """The details a learner can change: their name as printed, email, work."""
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+        }
+        help_texts = {
+            "full_name": "Exactly as it should appear on your certificates.",
+            "organisation": "The service you work for.",
+        }
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter your full name.")
+        return name
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        clash = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                "An account with this email address already exists. "
+                "Sign in, or reset your password if you have forgotten it."
+            )
+        return email
+
+
+class SignupForm(ProfileForm):
+    """Create a learner account."""
+
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords do not match.")
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        password = self.cleaned_data.get("password1")
+        if password and not self.has_error("password2"):
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class _AdminUserFields(forms.ModelForm):
+    """Our fields in place of Wagtail's first and last name."""
+
+    first_name = None
+    last_name = None
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        help_text="As printed on certificates.",
+    )
+    organisation = forms.CharField(max_length=200, required=False)
+    job_role = forms.ChoiceField(choices=User._meta.get_field("job_role").choices)
+
+
+class WagtailUserCreationForm(_AdminUserFields, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = {
+            "email",
+            "full_name",
+            "organisation",
+            "job_role",
+            "is_superuser",
+            "groups",
+        }
+
+
+class WagtailUserEditForm(_AdminUserFields, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        fields = {
+            "email",
+            "full_name",
+            "organisation",
+            "job_role",
+            "is_active",
+            "is_superuser",
+            "groups",
+        }

@@ -1,0 +1,66 @@
+"""Load the demo content in fixtures/demo: pages, question bank, quizzes, accounts.
+
+Safe to run any number of times: what exists is left as it is, what is missing is
+created. ``--update`` rewrites demo pages from the files (losing edits made to them).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.demo import load_catalogue
+from training.demo import demo_accounts_ensure
+
+DEFAULT_ROOT = Path(settings.BASE_DIR) / "fixtures" / "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo courses, questions and accounts from fixtures/demo."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Rewrite existing demo pages from the files.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even where DEMO_MODE is off (demo passwords are well known).",
+        )
+
+    def handle(self, *args, root: Path, update: bool, force: bool, **options):
+        if not getattr(settings, "DEMO_MODE", False) and not force:
+            raise CommandError(
+                "Demo content includes accounts with published passwords; it loads "
+                "only with DEMO_MODE on (the dev settings). Use --force to override."
+            )
+        if not root.is_dir():
+            raise CommandError(f"No demo content at {root}.")
+        report, quizzes = load_catalogue(root=root, update=update)
+        self.stdout.write(
+            f"Pages: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} already there."
+        )
+        for step in self.extra_steps():
+            message = step(root=root, quizzes=quizzes, update=update)
+            if message:
+                self.stdout.write(message)
+        accounts = demo_accounts_ensure()
+        self.stdout.write(self.style.SUCCESS("Demo accounts (demo mode only):"))
+        for account in accounts:
+            self.stdout.write(
+                f"  {account['role']:<8} {account['email']:<24} "
+                f"password: {account['password']}"
+            )
+
+    def extra_steps(self):
+        """Loaders of the apps that build on the catalogue, in data-flow order."""
+        from django.utils.module_loading import import_string
+
+        return [import_string(path) for path in DEMO_STEPS]
+
+
+DEMO_STEPS: list[str] = []

@@ -1,0 +1,16 @@
+"""Settings for running the platform on one machine with demo content."""
+
+import contextlib
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+# A fixed key is fine for a local demo: nothing signed with it leaves this machine.
+SECRET_KEY = os.environ.get(  # noqa: F405
+    "DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production-use-0123456789"
+)
+DEMO_MODE = True
+
+with contextlib.suppress(ImportError):
+    from .local import *  # noqa: F403

@@ -1,0 +1,89 @@
+"""Account pages: sign up, profile, download or delete your data."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import ProfileForm, SignupForm
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="training.auth.EmailBackend")
+        messages.success(request, f"Welcome, {user.full_name}. Your account is ready.")
+        return redirect(_safe_next(request, "/"))
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": _safe_next(request, "")},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your details are saved.")
+        return redirect("profile")
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request, "registration/profile.html", {"form": form}, status=status
+    )
+
+
+@login_required
+def data_export(request):
+    data = services.user_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-training-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    error = ""
+    if request.method == "POST":
+        if request.user.check_password(request.POST.get("password", "")):
+            services.user_delete(user=request.user)
+            logout(request)
+            messages.success(
+                request, "Your account and your training records are deleted."
+            )
+            return redirect("/")
+        error = "That password is not right, so nothing was deleted."
+    return TemplateResponse(
+        request,
+        "registration/account_delete.html",
+        {"error": error},
+        status=400 if error else 200,
+    )
