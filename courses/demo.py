@@ -80,6 +80,8 @@ def home_page(*, data: dict, report: LoadReport, update: bool) -> CourseIndexPag
         home = _upsert(root, CourseIndexPage, "advance-training", fields, report, True)
     elif update:
         home = _upsert(root, CourseIndexPage, home.slug, fields, report, True)
+    else:
+        report.count("unchanged")
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         Site.objects.create(

@@ -20,4 +20,6 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 DEMO_MODE = False
 # Static files are served by runserver's finders in tests, not by WhiteNoise.
-MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+MIDDLEWARE = [
+    m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
+]  # noqa: F405
