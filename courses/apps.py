@@ -6,6 +6,8 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses"
 
     def ready(self):
+        from django.db.models import Exists
+
         from .models import LessonCompletion, LessonPage
         from .steps import StepKind, register_step_kind
 
@@ -16,11 +18,17 @@ class CoursesConfig(AppConfig):
                 ).values_list("lesson_id", flat=True)
             )
 
+        def lesson_done_exists(page_id, user_id):
+            return Exists(
+                LessonCompletion.objects.filter(lesson_id=page_id, user_id=user_id)
+            )
+
         register_step_kind(
             StepKind(
                 name="lesson",
                 model=LessonPage,
                 done_ids=lessons_done,
+                done_exists=lesson_done_exists,
                 verb_done="complete",
                 plural="lessons",
             )

@@ -1,0 +1,271 @@
+"""Trainer reports in the Wagtail admin: course progress and a learner's record.
+
+Editors find them under Reports > Course progress. Both need the "view enrolment"
+permission, which the Trainers group has.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.views.reports import ReportView
+from wagtail.coreutils import multigetattr
+
+from training.models import User
+
+from .charts import bar_chart
+from .models import CoursePage, Enrolment, LessonCompletion
+from .selectors import (
+    COMPLETE,
+    IN_PROGRESS,
+    NOT_STARTED,
+    STATUS_LABELS,
+    completions_by_month,
+    progress_for_courses,
+    progress_report_queryset,
+)
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet will not run as a formula (e.g. a name '=HYPERLINK()')."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class ProgressReportFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        queryset=CoursePage.objects.order_by("title"), label="Course"
+    )
+    organisation = django_filters.CharFilter(
+        field_name="user__organisation", lookup_expr="icontains", label="Organisation"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[
+            (key, STATUS_LABELS[key]) for key in (NOT_STARTED, IN_PROGRESS, COMPLETE)
+        ],
+        method="filter_status",
+        label="Status",
+    )
+    enrolled_at = django_filters.DateFromToRangeFilter(
+        label="Enrolled between", widget=DateRangePickerWidget
+    )
+    completed_at = django_filters.DateFromToRangeFilter(
+        label="Completed between", widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        if value == COMPLETE:
+            return queryset.filter(completed_at__isnull=False)
+        started = Q(steps_done__gt=0)
+        if value == IN_PROGRESS:
+            return queryset.filter(started, completed_at__isnull=True)
+        return queryset.filter(~started, completed_at__isnull=True)
+
+
+def _module_cell(enrolment):
+    return f"{enrolment.modules_done} of {enrolment.modules_total}"
+
+
+def _status(enrolment):
+    if enrolment.completed_at:
+        return STATUS_LABELS[COMPLETE]
+    return STATUS_LABELS[IN_PROGRESS if enrolment.steps_done else NOT_STARTED]
+
+
+class ProgressReportView(ReportView):
+    """One row per enrolled learner, filterable, sortable, exportable."""
+
+    page_title = "Course progress"
+    header_icon = "tasks"
+    model = Enrolment
+    permission_required = "view"
+    filterset_class = ProgressReportFilterSet
+    index_url_name = "course_reports:progress"
+    index_results_url_name = "course_reports:progress_results"
+    results_template_name = "courses/admin/progress_report_results.html"
+    default_ordering = "-enrolled_at"
+    paginate_by = 50
+    export_filename = "course-progress"
+    list_export = [
+        "user.full_name",
+        "user.email",
+        "user.organisation",
+        "user.get_job_role_display",
+        "course.title",
+        "enrolled_at",
+        "status",
+        "modules_done",
+        "modules_total",
+        "steps_done",
+        "steps_total",
+        "completed_at",
+    ]
+    export_headings = {
+        "user.full_name": "Learner",
+        "user.email": "Email",
+        "user.organisation": "Organisation",
+        "user.get_job_role_display": "Role",
+        "course.title": "Course",
+        "enrolled_at": "Enrolled",
+        "status": "Status",
+        "modules_done": "Modules complete",
+        "modules_total": "Modules required",
+        "steps_done": "Lessons and quizzes done",
+        "steps_total": "Lessons and quizzes required",
+        "completed_at": "Completed",
+    }
+
+    @cached_property
+    def columns(self):
+        return [
+            TitleColumn(
+                "learner",
+                label="Learner",
+                accessor="user.full_name",
+                get_url=lambda e: reverse("course_reports:learner", args=[e.user_id]),
+                sort_key="user__full_name",
+            ),
+            Column("organisation", label="Organisation", accessor="user.organisation",
+                   sort_key="user__organisation"),
+            Column("course", label="Course", accessor="course.title",
+                   sort_key="course__title"),
+            DateColumn("enrolled_at", label="Enrolled", sort_key="enrolled_at"),
+            Column("modules", label="Modules complete", accessor=_module_cell,
+                   sort_key="modules_done"),
+            *self.extra_columns,
+            Column("status", label="Status", accessor=_status),
+            DateColumn("completed_at", label="Completed", sort_key="completed_at"),
+        ]  # fmt: skip
+
+    @cached_property
+    def extra_columns(self):
+        """Columns other apps add (assessments adds best quiz scores)."""
+        columns = []
+        for hook in hooks.get_hooks("course_progress_report_columns"):
+            columns += hook(self.request, self.selected_course)
+        return columns
+
+    @cached_property
+    def selected_course(self):
+        course_id = self.request.GET.get("course")
+        if course_id and course_id.isdigit():
+            return CoursePage.objects.filter(pk=course_id).first()
+        return None
+
+    def get_base_queryset(self):
+        queryset = progress_report_queryset()
+        for hook in hooks.get_hooks("course_progress_report_queryset"):
+            queryset = hook(queryset, self.selected_course)
+        return queryset
+
+    def order_queryset(self, queryset):
+        # A unique last key keeps pages stable when many rows share a value.
+        keys = [self.ordering] if self.ordering else []
+        return queryset.order_by(*keys, "pk")
+
+    def to_row_dict(self, item):
+        computed = {"status": _status}
+        computed.update(
+            {column.name: column.get_value for column in self.extra_columns}
+        )
+        return {
+            field: spreadsheet_safe(
+                computed[field](item)
+                if field in computed
+                else multigetattr(item, field)
+            )
+            for field in self.list_export
+        }
+
+    def get_heading(self, queryset, field):
+        for column in self.extra_columns:
+            if column.name == field:
+                return str(column.label)
+        return super().get_heading(queryset, field)
+
+    def stream_csv(self, queryset):
+        # Iterate in chunks so a 100,000-row export never holds every row in memory.
+        return super().stream_csv(queryset.iterator(chunk_size=2000))
+
+    def write_xlsx(self, queryset, output):
+        return super().write_xlsx(queryset.iterator(chunk_size=2000), output)
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        course_ids = [self.selected_course.pk] if self.selected_course else None
+        points = [
+            (month.strftime("%b %Y"), n)
+            for month, n in completions_by_month(course_ids=course_ids)
+        ]
+        context["chart"] = bar_chart(
+            points[-18:], title="Course completions by month", value_label="completions"
+        )
+        return context
+
+    @property
+    def list_export_fields(self):
+        return self.list_export + [column.name for column in self.extra_columns]
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.list_export = self.list_export_fields
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class LearnerDetailView(
+    PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """One learner's record: enrolments with progress, lessons completed, and what
+    other apps add (quiz attempts, certificates)."""
+
+    model = Enrolment
+    permission_required = "view"
+    template_name = "courses/admin/learner_detail.html"
+    header_icon = "user"
+
+    def get_page_title(self):
+        return f"Learner: {self.learner.full_name}"
+
+    @cached_property
+    def learner(self):
+        return get_object_or_404(User, pk=self.kwargs["user_id"])
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("course_reports:progress"), "label": "Course progress"},
+            {"url": "", "label": self.learner.full_name},
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enrolments = list(
+            Enrolment.objects.filter(user=self.learner).select_related("course")
+        )
+        progress = progress_for_courses(
+            user=self.learner, courses=[e.course for e in enrolments]
+        )
+        context["learner"] = self.learner
+        context["enrolments"] = [(e, progress[e.course_id]) for e in enrolments]
+        context["lessons"] = (
+            LessonCompletion.objects.filter(user=self.learner)
+            .select_related("lesson")
+            .order_by("-completed_at")
+        )
+        context["sections"] = [
+            hook(self.request, self.learner)
+            for hook in hooks.get_hooks("learner_detail_sections")
+        ]
+        return context

@@ -1,0 +1,84 @@
+"""Server-side SVG bar charts for the trainer reports: no JavaScript, no network.
+
+``bar_chart`` turns labelled values into the geometry a template draws; the template
+``courses/admin/bar_chart.html`` renders it with a text alternative and a table of
+the figures, so the chart is readable without sight of it.
+"""
+
+from dataclasses import dataclass
+
+WIDTH = 640
+HEIGHT = 220
+MARGIN_LEFT = 40
+MARGIN_BOTTOM = 40
+MARGIN_TOP = 12
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    bars: list[Bar]
+    width: int
+    height: int
+    baseline: float
+    ticks: list[tuple[float, int]]
+    value_label: str
+
+    @property
+    def summary(self) -> str:
+        if not self.bars:
+            return f"{self.title}: no data yet."
+        peak = max(self.bars, key=lambda bar: bar.value)
+        total = sum(bar.value for bar in self.bars)
+        return (
+            f"{self.title}: {total} {self.value_label} across {len(self.bars)} "
+            f"periods; highest {peak.value} in {peak.label}."
+        )
+
+
+def _nice_max(value: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000):
+        if value <= step * 4:
+            return step * 4 if value > step * 2 else max(step * 2, 1)
+    return value
+
+
+def bar_chart(
+    points: list[tuple[str, int]], *, title: str, value_label: str = "in all"
+) -> Chart:
+    """Lay out one bar per (label, value), scaled to the largest value."""
+    top = _nice_max(max((value for _, value in points), default=0) or 1)
+    plot_width = WIDTH - MARGIN_LEFT - 8
+    plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
+    slot = plot_width / max(len(points), 1)
+    bar_width = max(min(slot * 0.7, 48), 2)
+    baseline = HEIGHT - MARGIN_BOTTOM
+    bars = []
+    for index, (label, value) in enumerate(points):
+        height = plot_height * value / top
+        bars.append(
+            Bar(
+                label=label,
+                value=value,
+                x=MARGIN_LEFT + index * slot + (slot - bar_width) / 2,
+                y=baseline - height,
+                width=bar_width,
+                height=height,
+            )
+        )
+    ticks = [(baseline - plot_height * i / 4, round(top * i / 4)) for i in range(5)]
+    return Chart(title, bars, WIDTH, HEIGHT, baseline, ticks, value_label)
