@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "assessments"
-urlpatterns: list = []
+urlpatterns = [
+    path("quizzes/<int:quiz_id>/start/", views.attempt_start, name="attempt_start"),
+    path("quizzes/attempts/<int:attempt_id>/", views.attempt_take, name="attempt"),
+    path(
+        "quizzes/attempts/<int:attempt_id>/answers/",
+        views.answer_save,
+        name="answer_save",
+    ),
+    path(
+        "quizzes/attempts/<int:attempt_id>/result/",
+        views.attempt_result,
+        name="result",
+    ),
+]

@@ -129,7 +129,7 @@ class ModulePage(Page):
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_progress

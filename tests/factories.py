@@ -4,6 +4,21 @@ import factory
 import wagtail_factories
 from wagtail.models import Page, Site
 
+from assessments.models import (
+    ChoiceOption,
+    MatchingDistractor,
+    MatchingPair,
+    MatchingQuestion,
+    MultipleResponseQuestion,
+    OrderingItem,
+    OrderingQuestion,
+    QuestionCategory,
+    QuizPage,
+    QuizQuestion,
+    Scenario,
+    SingleChoiceQuestion,
+    TrueFalseQuestion,
+)
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 from training.models import JobRole, User
 
@@ -82,3 +97,163 @@ def make_course(
         for _ in range(lessons_per_module):
             LessonPageFactory(parent=module)
     return course
+
+
+# --- assessments ------------------------------------------------------------------
+
+
+
+class QuestionCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionCategory
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").capitalize())
+
+
+class ScenarioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scenario
+
+    key = factory.Sequence(lambda n: f"scenario-{n}")
+    title = factory.Faker("sentence", nb_words=3)
+    text = factory.LazyAttribute(lambda o: f"<p>{o.title} is a case study.</p>")
+
+
+class _QuestionFactory(factory.django.DjangoModelFactory):
+    stem = factory.LazyAttribute(lambda o: f"<p>Question {o.key}?</p>")
+    explanation = "<p>Because the research says so.</p>"
+    points = 1
+    category = factory.SubFactory(QuestionCategoryFactory)
+    capability = "knowledge"
+
+
+class SingleChoiceQuestionFactory(_QuestionFactory):
+    """Options A (correct), B, C, unless ``options=[(text, correct), ...]``."""
+
+    class Meta:
+        model = SingleChoiceQuestion
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"single-{n}")
+
+    @factory.post_generation
+    def options(obj, create, extracted, **kwargs):
+        specs = extracted or [("A", True), ("B", False), ("C", False)]
+        for order, (text, correct) in enumerate(specs):
+            ChoiceOption.objects.create(
+                question=obj,
+                text=text,
+                is_correct=correct,
+                feedback=f"Feedback on {text}",
+                sort_order=order,
+            )
+
+
+class MultipleResponseQuestionFactory(SingleChoiceQuestionFactory):
+    """Options A, B (correct), C, D (wrong), unless ``options=`` is given."""
+
+    class Meta:
+        model = MultipleResponseQuestion
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"multi-{n}")
+
+    @factory.post_generation
+    def options(obj, create, extracted, **kwargs):
+        specs = extracted or [("A", True), ("B", True), ("C", False), ("D", False)]
+        for order, (text, correct) in enumerate(specs):
+            ChoiceOption.objects.create(
+                question=obj,
+                text=text,
+                is_correct=correct,
+                feedback=f"Feedback on {text}",
+                sort_order=order,
+            )
+
+
+class TrueFalseQuestionFactory(_QuestionFactory):
+    class Meta:
+        model = TrueFalseQuestion
+
+    key = factory.Sequence(lambda n: f"tf-{n}")
+
+    correct_answer = True
+    feedback_true = "Yes, it is true."
+    feedback_false = "No, it is true."
+
+
+class OrderingQuestionFactory(_QuestionFactory):
+    """Steps First..Fourth in that (correct) order, unless ``items=[...]``."""
+
+    class Meta:
+        model = OrderingQuestion
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"order-{n}")
+
+    @factory.post_generation
+    def items(obj, create, extracted, **kwargs):
+        for order, text in enumerate(
+            extracted or ["First", "Second", "Third", "Fourth"]
+        ):
+            OrderingItem.objects.create(question=obj, text=text, sort_order=order)
+
+
+class MatchingQuestionFactory(_QuestionFactory):
+    """Three pairs and a distractor, unless ``pairs=[(left, right), ...]``."""
+
+    class Meta:
+        model = MatchingQuestion
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"match-{n}")
+
+    @factory.post_generation
+    def pairs(obj, create, extracted, **kwargs):
+        specs = extracted or [
+            ("Checking her phone", "Coercive control"),
+            ("Keeping her bank card", "Financial abuse"),
+            ("Stopping her seeing family", "Coercive control"),
+        ]
+        for order, (left, right) in enumerate(specs):
+            MatchingPair.objects.create(
+                question=obj, left=left, right=right, sort_order=order
+            )
+        MatchingDistractor.objects.create(question=obj, text="Stalking", sort_order=0)
+
+
+QUESTION_FACTORIES = [
+    SingleChoiceQuestionFactory,
+    MultipleResponseQuestionFactory,
+    TrueFalseQuestionFactory,
+    OrderingQuestionFactory,
+    MatchingQuestionFactory,
+]
+
+
+class QuizPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = QuizPage
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    intro = "<p>Check your understanding.</p>"
+    pass_mark = 80
+    shuffle_questions = False
+    shuffle_options = False
+
+
+def make_quiz(*, module, questions=(), **fields) -> QuizPage:
+    """A published quiz under ``module`` asking ``questions`` in that order."""
+    quiz = QuizPageFactory(parent=module, **fields)
+    for order, question in enumerate(questions):
+        QuizQuestion.objects.create(page=quiz, question=question, sort_order=order)
+    return quiz
+
+
+def make_questions(count: int, **fields) -> list:
+    """``count`` questions cycling through every type."""
+    return [
+        QUESTION_FACTORIES[i % len(QUESTION_FACTORIES)](**fields) for i in range(count)
+    ]

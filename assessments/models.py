@@ -1,0 +1,1001 @@
+"""The question bank, quizzes and learners' attempts.
+
+Question bank: ``Question`` (django-polymorphic) with one subclass per type, plus
+``Scenario`` (a case vignette several questions share) and ``QuestionCategory``.
+Trainers find them in the admin under "Question bank".
+
+Quizzes: ``QuizPage``, a page under a module (Pages in the admin).
+
+Learner records: ``Attempt`` and its ``AttemptQuestion`` rows, written only through
+``assessments.services``. Each attempt keeps a frozen copy of every question as it
+was presented and its answer key, so editing or deleting a question later never
+changes a past attempt's score or review.
+
+Grading works on those frozen copies ("snapshots"): every question type knows how to
+turn itself into a snapshot, how to read and check a response to it, and how to score
+that response. The scoring is plain data in, ``Decimal`` out, so it is the same for a
+live question (``Question.grade``) and for an attempt made a year ago.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.forms import CheckboxSelectMultiple
+from django.utils.text import Truncator
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from polymorphic.models import PolymorphicModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PreviewableMixin
+from wagtail.rich_text import expand_db_html
+from wagtail.search import index
+
+from courses.blocks import RICH_FEATURES
+from courses.models import LearnerOnlyPageMixin
+from training.sanitiser import clean_html, plain_text
+
+from .forms import QuestionAdminForm, QuizPageForm
+
+# Stems and explanations: a few paragraphs with emphasis, lists and links.
+QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+# The longest id a response may name; real ids are a few digits.
+MAX_ID_LENGTH = 40
+
+
+class Capability(models.TextChoices):
+    """The five areas of the capabilities framework for substance-use staff."""
+
+    KNOWLEDGE = "knowledge", "Knowledge"
+    ATTITUDES_VALUES = "attitudes_values", "Attitudes and values"
+    ETHICAL_PRACTICE = "ethical_practice", "Ethical practice"
+    SKILLS = "skills", "Skills"
+    REFLECTION = "reflection", "Reflection and professional development"
+
+
+class ShowAnswers(models.TextChoices):
+    AFTER_ATTEMPT = "after_attempt", "After each attempt"
+    AFTER_PASS = "after_pass", "Only once the learner has passed"
+    NEVER = "never", "Never"
+
+
+class QuestionCategory(models.Model):
+    """A topic of the question bank (e.g. "Risk and referral"); quizzes draw by it.
+
+    Admin: Question bank > Categories.
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "question categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Scenario(models.Model):
+    """A case vignette shown once above every question of a quiz that uses it.
+
+    Admin: Question bank > Scenarios.
+    """
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="A short unique name, e.g. 'dan-in-withdrawal'.",
+    )
+    title = models.CharField(max_length=200)
+    text = RichTextField(features=QUESTION_FEATURES)
+
+    panels = [FieldPanel("title"), FieldPanel("key"), FieldPanel("text")]
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def snapshot(self) -> dict:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "text": clean_html(expand_db_html(self.text)),
+        }
+
+
+def _fraction_of(points: int, numerator: int, denominator: int) -> Decimal:
+    """``points * numerator / denominator``, rounded *down* to the penny.
+
+    Rounding down means a partly right answer can never round up to full marks.
+    """
+    if denominator <= 0 or numerator <= 0:
+        return Decimal("0.00")
+    numerator = min(numerator, denominator)
+    cents = (points * 100 * numerator) // denominator
+    return Decimal(cents).scaleb(-2)
+
+
+def _new_id(prefix: str, obj, index: int) -> str:
+    # Unsaved rows (an admin preview) have no pk yet; number them instead.
+    return f"{prefix}{obj.pk}" if obj.pk else f"{prefix}new{index}"
+
+
+def _shuffled(items: list, rng: random.Random | None) -> list:
+    items = list(items)
+    if rng is not None:
+        rng.shuffle(items)
+    return items
+
+
+def _text(value: str) -> str:
+    return plain_text(value).strip()
+
+
+class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
+    """A question in the bank. One subclass per type grades its own responses.
+
+    Admin: Question bank > Questions ("Add question" asks for the type first).
+
+    A question becomes a *snapshot* when an attempt starts: ``presented`` (what the
+    learner sees, never the answer) and ``key`` (the answer key, explanation and
+    feedback). ``clean_response`` checks a response's shape against the presented
+    part and ``score`` marks it against the key.
+    """
+
+    type_name: ClassVar[str] = ""
+    type_label: ClassVar[str] = "Question"
+    type_description: ClassVar[str] = ""
+    #: Learner-facing: how to answer, and how partial credit works.
+    instructions: ClassVar[str] = ""
+    #: Relations to prefetch when building snapshots of many questions.
+    prefetch: ClassVar[tuple[str, ...]] = ()
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text=(
+            "A short unique name for this question, used in imports and exports. "
+            "Leave blank to have one made for you."
+        ),
+    )
+    stem = RichTextField(
+        "question",
+        features=QUESTION_FEATURES,
+        help_text="The question as learners read it.",
+    )
+    explanation = RichTextField(
+        features=QUESTION_FEATURES,
+        blank=True,
+        help_text=(
+            "Why the answer is right, and the source of any figure. Shown after "
+            "marking if the quiz shows answers."
+        ),
+    )
+    points = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    category = models.ForeignKey(
+        QuestionCategory,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        help_text="The topic; quizzes can draw questions at random from a category.",
+    )
+    capability = models.CharField(
+        "capability area",
+        max_length=20,
+        choices=Capability.choices,
+        default=Capability.KNOWLEDGE,
+    )
+    scenario = models.ForeignKey(
+        Scenario,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="Optional case study shown once above the questions that share it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    base_form_class = QuestionAdminForm
+    common_panels_top = [
+        FieldPanel("stem"),
+        FieldPanel("scenario"),
+    ]
+    common_panels_bottom = [
+        FieldPanel("explanation"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("category"), FieldPanel("capability")]),
+                FieldRowPanel([FieldPanel("points"), FieldPanel("key")]),
+            ],
+            heading="Marks and filing",
+        ),
+    ]
+    panels = common_panels_top + common_panels_bottom
+
+    class Meta:
+        ordering = ["category__name", "key"]
+        indexes = [models.Index(fields=["capability"])]
+
+    def __str__(self):
+        stem = Truncator(_text(self.stem)).chars(80)
+        return f"{stem} ({self.key})" if self.key else stem
+
+    # --- snapshot -------------------------------------------------------------
+
+    def snapshot(
+        self, *, shuffle_options: bool = False, rng: random.Random | None = None
+    ) -> tuple[dict, dict]:
+        """The question as presented to a learner, and its answer key.
+
+        ``presented`` is all a page for an unsubmitted attempt may show; the answer,
+        explanation and per-option feedback are only ever in ``key``.
+        """
+        presented = {
+            "type": self.type_name,
+            "stem": clean_html(expand_db_html(self.stem)),
+            "scenario": self.scenario.snapshot() if self.scenario_id else None,
+        }
+        key = {"explanation": clean_html(expand_db_html(self.explanation))}
+        type_presented, type_key = self.type_snapshot(
+            rng=rng if shuffle_options else None, always_rng=rng
+        )
+        presented.update(type_presented)
+        key.update(type_key)
+        return presented, key
+
+    def type_snapshot(self, *, rng, always_rng) -> tuple[dict, dict]:
+        raise NotImplementedError
+
+    # --- responses ------------------------------------------------------------
+
+    @classmethod
+    def parse_form(cls, data, name: str, presented: dict) -> Any:
+        """Read this question's answer from submitted form data (a QueryDict)."""
+        raise NotImplementedError
+
+    @classmethod
+    def clean_response(cls, presented: dict, response: Any) -> Any:
+        """Check a response's shape against the presented question; normalise it.
+
+        Raises ValidationError for a response of the wrong shape or naming options
+        that are not this question's. ``None`` means "not answered".
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def score(cls, presented: dict, key: dict, response: Any, points: int) -> Decimal:
+        """Marks for a clean response, between 0 and ``points``."""
+        raise NotImplementedError
+
+    @classmethod
+    def is_answered(cls, response: Any) -> bool:
+        return response not in (None, [], {}, "")
+
+    def grade(self, response: Any) -> Decimal:
+        """Mark ``response`` against this question as it is now."""
+        presented, key = self.snapshot()
+        return self.score(
+            presented, key, self.clean_response(presented, response), self.points
+        )
+
+    # --- preview (admin) ------------------------------------------------------
+
+    def get_preview_template(self, request, mode_name):
+        return "assessments/question_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from .selectors import preview_sheet
+
+        context = super().get_preview_context(request, mode_name)
+        context["sheet"] = preview_sheet(questions=[self], with_answers=True)
+        return context
+
+    @classmethod
+    def type_for(cls, type_name: str) -> type[Question]:
+        try:
+            return QUESTION_TYPES[type_name]
+        except KeyError:
+            raise ValidationError(f"Unknown question type {type_name!r}.") from None
+
+
+def _ids(entries: list[dict]) -> set[str]:
+    return {entry["id"] for entry in entries}
+
+
+def _parse_one(data, name: str) -> str | None:
+    values = [v for v in data.getlist(name) if v != ""]
+    if len(values) > 1:
+        raise ValidationError("Choose only one answer.")
+    return values[0] if values else None
+
+
+def _score_one(key: dict, response: Any, points: int) -> Decimal:
+    if response is not None and response in key["correct"]:
+        return _fraction_of(points, 1, 1)
+    return Decimal("0.00")
+
+
+def _check_id(value: Any, allowed: set[str], what: str) -> str:
+    if not isinstance(value, str) or len(value) > MAX_ID_LENGTH or value not in allowed:
+        raise ValidationError(f"That {what} is not part of this question.")
+    return value
+
+
+class ChoiceOption(Orderable):
+    """An option of a single-choice or multiple-response question."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField("correct", default=False)
+    feedback = models.TextField(
+        blank=True,
+        help_text="Shown beside this option after marking, if the quiz shows answers.",
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")]),
+        FieldPanel("feedback"),
+    ]
+
+    def __str__(self):
+        return self.text
+
+
+class _ChoiceQuestion(Question):
+    """Shared by the two option-based types: options with is-correct and feedback."""
+
+    prefetch = ("options",)
+
+    class Meta:
+        abstract = True
+
+    def type_snapshot(self, *, rng, always_rng):
+        options = [
+            (_new_id("o", option, i), option)
+            for i, option in enumerate(self.options.all())
+        ]
+        presented = {
+            "options": [
+                {"id": option_id, "text": option.text}
+                for option_id, option in _shuffled(options, rng)
+            ]
+        }
+        key = {
+            "correct": [oid for oid, option in options if option.is_correct],
+            "feedback": {oid: option.feedback for oid, option in options},
+        }
+        return presented, key
+
+
+class SingleChoiceQuestion(_ChoiceQuestion):
+    """One correct option among several; each option can carry feedback.
+
+    Full marks for the correct option, none for any other.
+    """
+
+    type_name = "single_choice"
+    type_label = "Single choice"
+    type_description = "One correct answer among several options."
+    instructions = "Choose one answer."
+
+    panels = (
+        Question.common_panels_top
+        + [InlinePanel("options", label="Option", heading="Options", min_num=2)]
+        + Question.common_panels_bottom
+    )
+
+    class Meta:
+        verbose_name = "single-choice question"
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        return _parse_one(data, name)
+
+    @classmethod
+    def clean_response(cls, presented, response):
+        if response is None:
+            return None
+        return _check_id(response, _ids(presented["options"]), "option")
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        return _score_one(key, response, points)
+
+
+class MultipleResponseQuestion(_ChoiceQuestion):
+    """Several correct options; learners tick every one that applies.
+
+    Partial credit: ``points * max(0, right ticks - wrong ticks) / correct options``,
+    rounded down to the penny. Each wrong tick cancels a right one, so ticking every
+    option never scores full marks; only the exact set of correct options does.
+    """
+
+    type_name = "multiple_response"
+    type_label = "Multiple response"
+    type_description = "Several correct answers; wrong ticks cost marks."
+    instructions = (
+        "Tick every answer that applies. Each correct tick earns a share of the "
+        "marks and each wrong tick takes a share away, so ticking everything will "
+        "not score."
+    )
+
+    panels = SingleChoiceQuestion.panels
+
+    class Meta:
+        verbose_name = "multiple-response question"
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        return [v for v in data.getlist(name) if v != ""]
+
+    @classmethod
+    def clean_response(cls, presented, response):
+        if response is None:
+            return None
+        if not isinstance(response, list) or len(response) > len(presented["options"]):
+            raise ValidationError("Send the ticked options as a list.")
+        allowed = _ids(presented["options"])
+        return sorted({_check_id(value, allowed, "option") for value in response})
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        correct = set(key["correct"])
+        ticked = set(response or [])
+        right = len(ticked & correct)
+        wrong = len(ticked - correct)
+        return _fraction_of(points, right - wrong, len(correct))
+
+
+class TrueFalseQuestion(Question):
+    """A statement the learner marks true or false."""
+
+    type_name = "true_false"
+    type_label = "True or false"
+    type_description = "A statement that is either true or false."
+    instructions = "Choose true or false."
+
+    correct_answer = models.BooleanField(
+        "the statement is true",
+        default=True,
+        help_text="Tick if the statement is true; leave unticked if it is false.",
+    )
+    feedback_true = models.TextField(
+        "feedback for 'True'",
+        blank=True,
+        help_text="Shown after marking to learners who answered 'True'.",
+    )
+    feedback_false = models.TextField(
+        "feedback for 'False'",
+        blank=True,
+        help_text="Shown after marking to learners who answered 'False'.",
+    )
+
+    panels = (
+        Question.common_panels_top
+        + [
+            MultiFieldPanel(
+                [
+                    FieldPanel("correct_answer"),
+                    FieldPanel("feedback_true"),
+                    FieldPanel("feedback_false"),
+                ],
+                heading="Answer",
+            )
+        ]
+        + Question.common_panels_bottom
+    )
+
+    class Meta:
+        verbose_name = "true or false question"
+
+    def type_snapshot(self, *, rng, always_rng):
+        presented = {
+            "options": [
+                {"id": "true", "text": "True"},
+                {"id": "false", "text": "False"},
+            ]
+        }
+        key = {
+            "correct": ["true" if self.correct_answer else "false"],
+            "feedback": {"true": self.feedback_true, "false": self.feedback_false},
+        }
+        return presented, key
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        return _parse_one(data, name)
+
+    @classmethod
+    def clean_response(cls, presented, response):
+        if isinstance(response, bool):
+            response = "true" if response else "false"
+        if response is None:
+            return None
+        return _check_id(response, {"true", "false"}, "answer")
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        return _score_one(key, response, points)
+
+
+class OrderingItem(Orderable):
+    """One step of an ordering question; the order here is the correct order."""
+
+    question = ParentalKey(
+        "assessments.OrderingQuestion",
+        on_delete=models.CASCADE,
+        related_name="items",
+    )
+    text = models.CharField(max_length=500)
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text
+
+
+class OrderingQuestion(Question):
+    """Put the steps of a response in order.
+
+    Partial credit: ``points * steps in their correct position / steps``, rounded
+    down. A position claimed by two steps counts for neither.
+    """
+
+    type_name = "ordering"
+    type_label = "Ordering"
+    type_description = "Put steps in the right order."
+    instructions = (
+        "Give each step its position, 1 for the first. You earn a share of the "
+        "marks for each step in its right place."
+    )
+    prefetch = ("items",)
+
+    panels = (
+        Question.common_panels_top
+        + [
+            InlinePanel(
+                "items",
+                label="Step",
+                heading="Steps, in the correct order",
+                min_num=2,
+            )
+        ]
+        + Question.common_panels_bottom
+    )
+
+    class Meta:
+        verbose_name = "ordering question"
+
+    def type_snapshot(self, *, rng, always_rng):
+        items = [
+            {"id": _new_id("s", item, i), "text": item.text}
+            for i, item in enumerate(self.items.all())
+        ]
+        order = [item["id"] for item in items]
+        # Always shuffled, whatever the quiz says: the authored order is the answer.
+        shown = _shuffled(items, always_rng or random.Random(len(items)))  # noqa: S311
+        if len(shown) > 1 and [item["id"] for item in shown] == order:
+            shown = shown[1:] + shown[:1]
+        return {"items": shown}, {"order": order}
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        response = {}
+        for item in presented["items"]:
+            value = data.get(f"{name}-{item['id']}", "")
+            if value == "":
+                continue
+            try:
+                response[item["id"]] = int(value)
+            except (TypeError, ValueError):
+                raise ValidationError("Choose a position from the list.") from None
+        return response
+
+    @classmethod
+    def clean_response(cls, presented, response):
+        if response is None:
+            return None
+        if not isinstance(response, Mapping):
+            raise ValidationError("Send a position for each step.")
+        allowed = _ids(presented["items"])
+        count = len(presented["items"])
+        clean = {}
+        for item_id, position in response.items():
+            _check_id(item_id, allowed, "step")
+            if (
+                isinstance(position, bool)
+                or not isinstance(position, int)
+                or not 1 <= position <= count
+            ):
+                raise ValidationError(f"Positions go from 1 to {count}.")
+            clean[item_id] = position
+        return clean
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        order = key["order"]
+        response = response or {}
+        claimed: dict[int, int] = {}
+        for position in response.values():
+            claimed[position] = claimed.get(position, 0) + 1
+        right = sum(
+            1
+            for index, item_id in enumerate(order, start=1)
+            if response.get(item_id) == index and claimed[index] == 1
+        )
+        return _fraction_of(points, right, len(order))
+
+
+class MatchingPair(Orderable):
+    """A left-hand prompt and the right-hand answer it matches."""
+
+    question = ParentalKey(
+        "assessments.MatchingQuestion",
+        on_delete=models.CASCADE,
+        related_name="pairs",
+    )
+    left = models.CharField("prompt", max_length=300)
+    right = models.CharField("matching answer", max_length=300)
+
+    panels = [FieldRowPanel([FieldPanel("left"), FieldPanel("right")])]
+
+    def __str__(self):
+        return f"{self.left} → {self.right}"
+
+
+class MatchingDistractor(Orderable):
+    """An extra right-hand answer that matches no prompt."""
+
+    question = ParentalKey(
+        "assessments.MatchingQuestion",
+        on_delete=models.CASCADE,
+        related_name="distractors",
+    )
+    text = models.CharField(max_length=300)
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text
+
+
+class MatchingQuestion(Question):
+    """Match each prompt (e.g. a behaviour) with an answer (e.g. a form of abuse).
+
+    Several prompts may share an answer. Partial credit: ``points * prompts matched
+    correctly / prompts``, rounded down.
+    """
+
+    type_name = "matching"
+    type_label = "Matching"
+    type_description = "Match each prompt with its answer."
+    instructions = (
+        "Choose the matching answer for each one. An answer may fit more than "
+        "one. You earn a share of the marks for each correct match."
+    )
+    prefetch = ("pairs", "distractors")
+
+    panels = (
+        Question.common_panels_top
+        + [
+            InlinePanel("pairs", label="Pair", heading="Pairs", min_num=2),
+            InlinePanel(
+                "distractors",
+                label="Distractor",
+                heading="Extra answers that match nothing (optional)",
+            ),
+        ]
+        + Question.common_panels_bottom
+    )
+
+    class Meta:
+        verbose_name = "matching question"
+
+    def type_snapshot(self, *, rng, always_rng):
+        lefts, rights, pairs = [], [], {}
+        right_ids: dict[str, str] = {}
+        for i, pair in enumerate(self.pairs.all()):
+            left_id = _new_id("l", pair, i)
+            lefts.append({"id": left_id, "text": pair.left})
+            norm = pair.right.strip().casefold()
+            if norm not in right_ids:
+                right_ids[norm] = _new_id("p", pair, i)
+                rights.append({"id": right_ids[norm], "text": pair.right})
+            pairs[left_id] = right_ids[norm]
+        for i, distractor in enumerate(self.distractors.all()):
+            norm = distractor.text.strip().casefold()
+            if norm not in right_ids:
+                right_ids[norm] = _new_id("d", distractor, i)
+                rights.append({"id": right_ids[norm], "text": distractor.text})
+        # Answers are listed alphabetically, so their order gives nothing away.
+        rights.sort(key=lambda entry: entry["text"].casefold())
+        return {"lefts": _shuffled(lefts, rng), "rights": rights}, {"pairs": pairs}
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        response = {}
+        for left in presented["lefts"]:
+            value = data.get(f"{name}-{left['id']}", "")
+            if value != "":
+                response[left["id"]] = value
+        return response
+
+    @classmethod
+    def clean_response(cls, presented, response):
+        if response is None:
+            return None
+        if not isinstance(response, Mapping):
+            raise ValidationError("Send an answer for each prompt.")
+        lefts, rights = _ids(presented["lefts"]), _ids(presented["rights"])
+        return {
+            _check_id(left, lefts, "prompt"): _check_id(right, rights, "answer")
+            for left, right in response.items()
+        }
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        pairs = key["pairs"]
+        response = response or {}
+        right = sum(1 for left, answer in pairs.items() if response.get(left) == answer)
+        return _fraction_of(points, right, len(pairs))
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {
+    cls.type_name: cls
+    for cls in (
+        SingleChoiceQuestion,
+        MultipleResponseQuestion,
+        TrueFalseQuestion,
+        OrderingQuestion,
+        MatchingQuestion,
+    )
+}
+
+
+class QuizQuestion(Orderable):
+    """A question always asked by a quiz, in this order."""
+
+    page = ParentalKey(
+        "assessments.QuizPage", on_delete=models.CASCADE, related_name="quiz_questions"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="quiz_uses"
+    )
+
+    panels = [FieldPanel("question")]
+
+    def __str__(self):
+        return str(self.question)
+
+
+class QuizPage(LearnerOnlyPageMixin, Page):
+    """A quiz at the end of a module: fixed questions and/or some drawn at random.
+
+    Editors add it under a module (Pages > course > module > Add child page). Its
+    questions come from the question bank (Question bank in the admin menu).
+    """
+
+    intro = RichTextField(features=RICH_FEATURES, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        "pass mark (%)",
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        "maximum attempts",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Leave blank for unlimited attempts.",
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        "time limit in minutes",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text="Leave blank for no time limit.",
+    )
+    shuffle_questions = models.BooleanField(
+        default=True,
+        help_text="Ask the questions in a different order in each attempt.",
+    )
+    shuffle_options = models.BooleanField(
+        default=True,
+        help_text=(
+            "Show options in a different order in each attempt. (The steps of "
+            "ordering questions are always shuffled.)"
+        ),
+    )
+    show_answers = models.CharField(
+        "show correct answers",
+        max_length=20,
+        choices=ShowAnswers.choices,
+        default=ShowAnswers.AFTER_ATTEMPT,
+        help_text="Explanations and per-option feedback follow the same rule.",
+    )
+    draw_categories = ParentalManyToManyField(
+        QuestionCategory,
+        blank=True,
+        related_name="+",
+        verbose_name="draw from categories",
+    )
+    draw_count = models.PositiveSmallIntegerField(
+        "number of questions to draw",
+        default=0,
+        validators=[MaxValueValidator(200)],
+        help_text=(
+            "Each attempt adds this many questions drawn at random from the "
+            "categories ticked above (never repeating a fixed question)."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel(
+            "quiz_questions",
+            label="Question",
+            heading="Questions asked in every attempt, in order",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("draw_categories", widget=CheckboxSelectMultiple),
+                FieldPanel("draw_count"),
+            ],
+            heading="Questions drawn at random",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("max_attempts")]),
+                FieldPanel("time_limit_minutes"),
+                FieldPanel("shuffle_questions"),
+                FieldPanel("shuffle_options"),
+                FieldPanel("show_answers"),
+            ],
+            heading="Marking and attempts",
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = "quiz"
+
+    base_form_class = QuizPageForm
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import quiz_overview, quiz_preview
+
+        context = super().get_context(request, *args, **kwargs)
+        context["overview"] = quiz_overview(user=request.user, quiz=self)
+        if getattr(request, "is_preview", False) or not context["progress"].enrolled:
+            # Editors see the questions as learners will (without the answers).
+            context["preview"] = quiz_preview(quiz=self)
+        return context
+
+
+class AttemptStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Attempt(models.Model):
+    """One go at a quiz by a learner. Numbered 1, 2, ... per learner and quiz.
+
+    Started, autosaved and submitted through ``assessments.services``. The pass mark
+    in force when it started is kept with it, so later edits to the quiz never
+    change whether it passed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    quiz = models.ForeignKey(
+        QuizPage, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField()
+    deadline = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField()
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(default=False)
+
+    # Learner records, not content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["quiz", "user", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz", "number"], name="unique_attempt_number"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(status="in_progress"),
+                name="one_open_attempt",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "passed", "quiz"])]
+
+    def __str__(self):
+        return f"{self.user} on {self.quiz}, attempt {self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AttemptStatus.IN_PROGRESS
+
+    def is_expired(self, now) -> bool:
+        return self.deadline is not None and now > self.deadline
+
+
+class AttemptQuestion(models.Model):
+    """One question of an attempt, frozen as presented, with the learner's answer.
+
+    ``presented`` is what the learner saw; ``answer_key`` (with explanation and
+    feedback) is read only for marking and review. ``question`` is kept for
+    statistics and becomes empty if the question is deleted; nothing else changes.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attempt_items",
+    )
+    question_key = models.CharField(max_length=100)
+    question_type = models.CharField(max_length=30)
+    points = models.PositiveSmallIntegerField()
+    presented = models.JSONField()
+    answer_key = models.JSONField()
+    response = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="unique_attempt_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"Question {self.position} of {self.attempt}"
+
+    @property
+    def question_class(self) -> type[Question]:
+        return Question.type_for(self.question_type)

@@ -1,0 +1,501 @@
+"""Reads about quizzes and attempts: pass checks, a learner's attempts, the question
+sheet for an attempt, its review, and a learner's data for export.
+
+Everything here runs a fixed number of queries however many questions, attempts or
+learners there are. Question sheets are built from an attempt's frozen snapshots,
+never from the live question bank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, prefetch_related_objects
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from training.sanitiser import safe_html
+
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    Question,
+    QuizPage,
+    ShowAnswers,
+)
+
+# --- pass checks ---------------------------------------------------------------
+
+
+def passed_quiz_ids(user, quiz_ids: Iterable[int]) -> set[int]:
+    """Ids of those quizzes ``user`` has passed (one query).
+
+    This is the quiz step kind's ``done_ids``, so it is what module and course
+    progress count as a passed quiz.
+    """
+    if not (user and user.is_authenticated):
+        return set()
+    return set(
+        Attempt.objects.filter(user=user, quiz_id__in=list(quiz_ids), passed=True)
+        .values_list("quiz_id", flat=True)
+        .distinct()
+    )
+
+
+def passed_exists(page_id, user_id) -> Exists:
+    """The same check inside SQL, for reports: given expressions for a quiz id and
+    a user id (usually ``OuterRef``s), whether that user passed that quiz."""
+    return Exists(Attempt.objects.filter(quiz_id=page_id, user_id=user_id, passed=True))
+
+
+def has_passed(user, quiz: QuizPage) -> bool:
+    """Whether ``user`` has passed ``quiz`` in any submitted attempt."""
+    return quiz.pk in passed_quiz_ids(user, [quiz.pk])
+
+
+def question_type_label(question: Question) -> str:
+    """A question's type for listings, without fetching its subclass row."""
+    from django.contrib.contenttypes.models import ContentType
+
+    model = ContentType.objects.get_for_id(question.polymorphic_ctype_id).model_class()
+    return getattr(model, "type_label", "Question")
+
+
+# --- a learner's attempts --------------------------------------------------------
+
+
+@dataclass
+class QuizOverview:
+    """A learner's attempts at one quiz, and what they may do next."""
+
+    quiz: QuizPage
+    attempts: list[Attempt]
+    now: Any = None
+
+    @property
+    def submitted(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.status == AttemptStatus.SUBMITTED]
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.is_open), None)
+
+    @property
+    def open_attempt_expired(self) -> bool:
+        attempt = self.open_attempt
+        return attempt is not None and attempt.is_expired(self.now)
+
+    @property
+    def best(self) -> Attempt | None:
+        """The submitted attempt with the highest percentage (earliest if tied)."""
+        submitted = self.submitted
+        if not submitted:
+            return None
+        return max(submitted, key=lambda a: (a.percent or 0, -a.number))
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def attempts_used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz.max_attempts is None:
+            return None
+        return max(0, self.quiz.max_attempts - self.attempts_used)
+
+    @property
+    def can_resume(self) -> bool:
+        return self.open_attempt is not None and not self.open_attempt_expired
+
+    @property
+    def can_start(self) -> bool:
+        if self.can_resume:
+            return False
+        left = self.attempts_left
+        return left is None or left > 0
+
+    @property
+    def answers_visible(self) -> bool:
+        return answers_visible(quiz=self.quiz, passed=self.passed)
+
+
+def quiz_attempts(*, user, quiz: QuizPage) -> list[Attempt]:
+    """A learner's attempts at a quiz, first first (one query)."""
+    if not (user and user.is_authenticated) or quiz.pk is None:
+        return []  # nobody, or a quiz previewed before it is first saved
+    return list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+
+
+def quiz_overview(*, user, quiz: QuizPage, now=None) -> QuizOverview:
+    """What the quiz page shows a learner: attempts, best score, Start or Resume."""
+    return QuizOverview(
+        quiz=quiz,
+        attempts=quiz_attempts(user=user, quiz=quiz),
+        now=now or timezone.now(),
+    )
+
+
+def best_score(*, user, quiz: QuizPage) -> Decimal | None:
+    """The learner's best percentage on a quiz, or None before a submitted attempt."""
+    best = quiz_overview(user=user, quiz=quiz).best
+    return best.percent if best else None
+
+
+def attempt_for(*, user, attempt_id: int) -> Attempt:
+    """One of ``user``'s own attempts, with its quiz. Raises Attempt.DoesNotExist
+    for anyone else's, so views answer 404."""
+    return Attempt.objects.select_related("quiz").get(pk=attempt_id, user=user)
+
+
+def answers_visible(*, quiz: QuizPage, passed: bool) -> bool:
+    """Whether the quiz's rule lets a learner see answers, explanations, feedback."""
+    if quiz.show_answers == ShowAnswers.AFTER_ATTEMPT:
+        return True
+    return quiz.show_answers == ShowAnswers.AFTER_PASS and passed
+
+
+# --- question sheets (what a learner sees) -----------------------------------------
+
+
+@dataclass
+class Choice:
+    id: str
+    text: str
+    checked: bool = False
+    correct: bool = False
+    feedback: str = ""
+
+
+@dataclass
+class Row:
+    """An ordering step or a matching prompt, with the learner's choice for it."""
+
+    id: str
+    text: str
+    value: Any = None
+    correct_value: Any = None
+    value_text: str = ""
+    correct_text: str = ""
+    is_right: bool = False
+
+
+@dataclass
+class QuestionView:
+    """One question ready for a template: no answer key unless ``reviewed``."""
+
+    number: int
+    position: int
+    type: str
+    stem: SafeString
+    instructions: str
+    points: int
+    scenario: dict | None = None
+    show_scenario: bool = False
+    choices: list[Choice] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    answers: list[Choice] = field(default_factory=list)
+    answered: bool = False
+    saved_at: Any = None
+    # Review only:
+    reviewed: bool = False
+    score: Decimal | None = None
+    explanation: SafeString | str = ""
+
+    @property
+    def name(self) -> str:
+        return f"q{self.position}"
+
+    @property
+    def is_full_marks(self) -> bool:
+        return self.score is not None and self.score >= self.points
+
+
+def _question_view(
+    *,
+    number: int,
+    position: int,
+    type_name: str,
+    presented: dict,
+    response: Any,
+    points: int,
+    key: dict | None = None,
+) -> QuestionView:
+    """Build a QuestionView from a snapshot; ``key`` only when answers may show."""
+    question_class = Question.type_for(type_name)
+    scenario = presented.get("scenario")
+    view = QuestionView(
+        number=number,
+        position=position,
+        type=type_name,
+        stem=safe_html(presented["stem"]),
+        instructions=question_class.instructions,
+        points=points,
+        scenario=(
+            {**scenario, "text": safe_html(scenario["text"])} if scenario else None
+        ),
+        answered=question_class.is_answered(response),
+    )
+    key = key or {}
+    if type_name in {"single_choice", "true_false", "multiple_response"}:
+        ticked = set(response if isinstance(response, list) else [response])
+        correct = set(key.get("correct", []))
+        feedback = key.get("feedback", {})
+        view.choices = [
+            Choice(
+                id=option["id"],
+                text=option["text"],
+                checked=option["id"] in ticked,
+                correct=option["id"] in correct,
+                feedback=feedback.get(option["id"], ""),
+            )
+            for option in presented["options"]
+        ]
+    elif type_name == "ordering":
+        response = response or {}
+        order = key.get("order", [])
+        view.positions = list(range(1, len(presented["items"]) + 1))
+        claimed = list(response.values())
+        for item in presented["items"]:
+            value = response.get(item["id"])
+            correct = order.index(item["id"]) + 1 if item["id"] in order else None
+            view.rows.append(
+                Row(
+                    id=item["id"],
+                    text=item["text"],
+                    value=value,
+                    correct_value=correct,
+                    # As marked: a position given to two steps counts for neither.
+                    is_right=value is not None
+                    and value == correct
+                    and claimed.count(value) == 1,
+                )
+            )
+    elif type_name == "matching":
+        response = response or {}
+        pairs = key.get("pairs", {})
+        rights = {right["id"]: right["text"] for right in presented["rights"]}
+        view.answers = [Choice(id=r["id"], text=r["text"]) for r in presented["rights"]]
+        view.rows = [
+            Row(
+                id=left["id"],
+                text=left["text"],
+                value=response.get(left["id"]),
+                correct_value=pairs.get(left["id"]),
+                value_text=rights.get(response.get(left["id"]), ""),
+                correct_text=rights.get(pairs.get(left["id"]), ""),
+                is_right=response.get(left["id"]) is not None
+                and response.get(left["id"]) == pairs.get(left["id"]),
+            )
+            for left in presented["lefts"]
+        ]
+    if key:
+        view.reviewed = True
+        view.explanation = safe_html(key.get("explanation", ""))
+    return view
+
+
+def _mark_scenarios(views: list[QuestionView]) -> list[QuestionView]:
+    """Show a scenario once, above the first of a run of questions sharing it."""
+    previous = None
+    for view in views:
+        current = view.scenario["key"] if view.scenario else None
+        view.show_scenario = current is not None and current != previous
+        previous = current
+    return views
+
+
+@dataclass
+class Sheet:
+    """The questions of an attempt (or a preview) in the order they are asked."""
+
+    questions: list[QuestionView]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self.questions if q.answered)
+
+    def __len__(self):
+        return len(self.questions)
+
+
+def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
+    return list(attempt.items.order_by("position"))
+
+
+def attempt_sheet(*, attempt: Attempt) -> Sheet:
+    """The questions of an attempt as the learner answers them: presented content
+    and saved answers only, never the answer key (two queries at most)."""
+    views = [
+        _question_view(
+            number=number,
+            position=item.position,
+            type_name=item.question_type,
+            presented=item.presented,
+            response=item.response,
+            points=item.points,
+        )
+        for number, item in enumerate(
+            attempt.items.order_by("position").only(
+                "position", "question_type", "presented", "response", "points"
+            ),
+            start=1,
+        )
+    ]
+    return Sheet(_mark_scenarios(views))
+
+
+def attempt_review(*, attempt: Attempt, show_answers: bool) -> Sheet:
+    """A submitted attempt for its result page. The answer key, explanation and
+    feedback are included only if ``show_answers``; scores only then too."""
+    views = []
+    for number, item in enumerate(attempt_items(attempt=attempt), start=1):
+        view = _question_view(
+            number=number,
+            position=item.position,
+            type_name=item.question_type,
+            presented=item.presented,
+            response=item.response,
+            points=item.points,
+            key=item.answer_key if show_answers else None,
+        )
+        if show_answers:
+            view.score = item.score
+        views.append(view)
+    return Sheet(_mark_scenarios(views))
+
+
+def load_questions(ids: list[int]) -> list[Question]:
+    """Questions by id, as their own types, with what a snapshot needs prefetched.
+
+    The number of queries depends on how many question *types* are involved, not on
+    how many questions.
+    """
+    by_id = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
+    questions = [by_id[pk] for pk in ids if pk in by_id]
+    prefetch_related_objects(questions, "scenario")
+    by_type: dict[type, list[Question]] = defaultdict(list)
+    for question in questions:
+        by_type[type(question)].append(question)
+    for question_class, group in by_type.items():
+        if question_class.prefetch:
+            prefetch_related_objects(group, *question_class.prefetch)
+    return questions
+
+
+def preview_sheet(*, questions: list[Question], with_answers: bool = False) -> Sheet:
+    """Live questions as a learner would see them (for trainers' previews)."""
+    views = []
+    for number, question in enumerate(questions, start=1):
+        presented, key = question.snapshot()
+        views.append(
+            _question_view(
+                number=number,
+                position=number,
+                type_name=question.type_name,
+                presented=presented,
+                response=None,
+                points=question.points,
+                key=key if with_answers else None,
+            )
+        )
+    return Sheet(_mark_scenarios(views))
+
+
+@dataclass
+class QuizPreview:
+    sheet: Sheet
+    draw_count: int
+    draw_categories: list
+
+
+def quiz_preview(*, quiz: QuizPage) -> QuizPreview:
+    """A quiz's fixed questions as a learner sees them, and what is drawn at random.
+
+    Works for unsaved page previews too: the page's questions may exist only in
+    memory.
+    """
+    ids = [qq.question_id for qq in quiz.quiz_questions.all() if qq.question_id]
+    return QuizPreview(
+        sheet=preview_sheet(questions=load_questions(ids)),
+        draw_count=quiz.draw_count,
+        draw_categories=list(quiz.draw_categories.all()) if quiz.draw_count else [],
+    )
+
+
+# --- data export -----------------------------------------------------------------
+
+
+def response_text(type_name: str, presented: dict, response: Any) -> str:
+    """A learner's answer in words, e.g. for the data export."""
+    if response in (None, [], {}):
+        return ""
+    if type_name in {"single_choice", "true_false", "multiple_response"}:
+        ticked = response if isinstance(response, list) else [response]
+        texts = {o["id"]: o["text"] for o in presented["options"]}
+        return "; ".join(texts.get(value, "?") for value in ticked)
+    if type_name == "ordering":
+        texts = {item["id"]: item["text"] for item in presented["items"]}
+        ranked = sorted(response.items(), key=lambda pair: pair[1])
+        return "; ".join(f"{pos}. {texts.get(item, '?')}" for item, pos in ranked)
+    if type_name == "matching":
+        lefts = {left["id"]: left["text"] for left in presented["lefts"]}
+        rights = {right["id"]: right["text"] for right in presented["rights"]}
+        return "; ".join(
+            f"{lefts.get(left, '?')} → {rights.get(right, '?')}"
+            for left, right in response.items()
+        )
+    return str(response)
+
+
+def personal_data(*, user) -> dict:
+    """A learner's quiz attempts and answers, for the "download my data" export."""
+    from training.sanitiser import plain_text
+
+    attempts = list(
+        Attempt.objects.filter(user=user)
+        .select_related("quiz")
+        .prefetch_related("items")
+        .order_by("started_at")
+    )
+    return {
+        "quiz_attempts": [
+            {
+                "quiz": attempt.quiz.title,
+                "attempt": attempt.number,
+                "status": attempt.get_status_display(),
+                "started_at": attempt.started_at.isoformat(),
+                "submitted_at": (
+                    attempt.submitted_at.isoformat() if attempt.submitted_at else None
+                ),
+                "score": str(attempt.score) if attempt.score is not None else None,
+                "max_score": str(attempt.max_score),
+                "percent": str(attempt.percent)
+                if attempt.percent is not None
+                else None,
+                "passed": attempt.passed,
+                "answers": [
+                    {
+                        "question": plain_text(item.presented.get("stem")).strip(),
+                        "answer": response_text(
+                            item.question_type, item.presented, item.response
+                        ),
+                        "saved_at": item.saved_at.isoformat()
+                        if item.saved_at
+                        else None,
+                    }
+                    for item in sorted(attempt.items.all(), key=lambda i: i.position)
+                ],
+            }
+            for attempt in attempts
+        ]
+    }

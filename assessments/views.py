@@ -1,0 +1,261 @@
+"""Learner actions on quizzes: start, answer (with autosave), submit, see the result.
+
+Thin: each view finds the learner's own attempt (anyone else's is a 404), reads the
+form, calls a service and shows the outcome. Bad input gets a message and a 4xx;
+answers already saved are never lost by a refused request.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.views.decorators.http import require_http_methods, require_POST
+from wagtail.models import Page
+
+from . import services
+from .models import Attempt, AttemptQuestion, QuizPage
+from .selectors import attempt_for, attempt_review, attempt_sheet, quiz_overview
+
+# A whole quiz form with 200 questions is well under this; anything bigger is junk.
+MAX_BODY_BYTES = 256 * 1024
+
+
+def _own_attempt(request, attempt_id: int) -> Attempt:
+    try:
+        return attempt_for(user=request.user, attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        raise Http404("No such attempt.") from None
+
+
+def _crumbs(quiz: QuizPage) -> list[Page]:
+    """The course and module above a quiz (one query), then the quiz."""
+    above = Page.objects.ancestor_of(quiz).filter(depth__gte=quiz.depth - 2)
+    return [*above.order_by("depth"), quiz]
+
+
+def _error(request, *, title: str, message: str, status: int, back=None):
+    return TemplateResponse(
+        request,
+        "assessments/error.html",
+        {"title": title, "message": message, "back": back},
+        status=status,
+    )
+
+
+def _too_big(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return True
+
+
+def _parse_answers(request, attempt: Attempt) -> dict[int, object]:
+    """Answers from the whole quiz form, by question position.
+
+    Only the questions the form says it showed (``questions``) are read; a radio
+    question left blank is skipped, so it keeps any answer saved before.
+    """
+    wanted = request.POST.getlist("questions")
+    try:
+        positions = {int(value) for value in wanted}
+    except ValueError:
+        raise ValidationError(
+            "The form named a question that does not exist."
+        ) from None
+    items = {
+        item.position: item
+        for item in attempt.items.only("position", "question_type", "presented")
+    }
+    answers = {}
+    for position in sorted(positions):
+        item = items.get(position)
+        if item is None:
+            raise ValidationError(f"There is no question {position} in this attempt.")
+        response = item.question_class.parse_form(
+            request.POST, f"q{position}", item.presented
+        )
+        if response is not None:
+            answers[position] = response
+    return answers
+
+
+@login_required
+@require_POST
+def attempt_start(request, quiz_id: int):
+    quiz = get_object_or_404(QuizPage.objects.live(), pk=quiz_id)
+    try:
+        result = services.attempt_start(user=request.user, quiz=quiz)
+    except PermissionDenied as error:
+        return _error(
+            request,
+            title="You can't take this quiz yet",
+            message=str(error),
+            status=403,
+            back=quiz.url,
+        )
+    except ValidationError as error:
+        return _error(
+            request,
+            title="You can't start another attempt",
+            message=" ".join(error.messages),
+            status=409,
+            back=quiz.url,
+        )
+    if result.expired is not None:
+        messages.info(
+            request,
+            f"Time ran out on attempt {result.expired.number}; it was marked on the "
+            "answers saved by then.",
+        )
+    if not result.created:
+        messages.info(request, "Welcome back: your answers so far are saved.")
+    return redirect("assessments:attempt", attempt_id=result.attempt.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attempt_take(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    quiz = attempt.quiz
+    if not attempt.is_open:
+        return redirect("assessments:result", attempt_id=attempt.pk)
+    if attempt.is_expired(timezone.now()):
+        services.attempt_expire(user=request.user, attempt=attempt)
+        messages.info(
+            request, "Time is up: your attempt was marked on the answers saved."
+        )
+        return redirect("assessments:result", attempt_id=attempt.pk)
+    errors = []
+    if request.method == "POST":
+        if _too_big(request):
+            return _error(
+                request,
+                title="That was too much to save",
+                message="The form sent was far larger than any quiz. Nothing changed.",
+                status=413,
+                back=reverse("assessments:attempt", args=[attempt.pk]),
+            )
+        submit = request.POST.get("action") == "submit"
+        try:
+            answers = _parse_answers(request, attempt)
+            if submit:
+                result = services.attempt_submit(
+                    user=request.user, attempt=attempt, answers=answers
+                )
+                if result.late:
+                    messages.warning(
+                        request,
+                        "The time limit had passed, so only answers saved by then "
+                        "were marked.",
+                    )
+                if result.course_completed_now:
+                    messages.success(
+                        request, "Well done: you have completed the course."
+                    )
+                return redirect("assessments:result", attempt_id=attempt.pk)
+            services.answers_save(attempt=attempt, answers=answers)
+        except services.AttemptClosed as error:
+            return _error(
+                request,
+                title="This attempt is closed",
+                message=" ".join(error.messages),
+                status=409,
+                back=reverse("assessments:result", args=[attempt.pk]),
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                "Your answers are saved. You can come back and finish later.",
+            )
+            return redirect("assessments:attempt", attempt_id=attempt.pk)
+    return TemplateResponse(
+        request,
+        "assessments/attempt_take.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "crumbs": _crumbs(quiz),
+            "sheet": attempt_sheet(attempt=attempt),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def answer_save(request, attempt_id: int):
+    """Autosave one answer (JavaScript): JSON in reply, with a message to announce."""
+    try:
+        attempt = attempt_for(user=request.user, attempt_id=attempt_id)
+    except Attempt.DoesNotExist:
+        return JsonResponse({"error": "No such attempt."}, status=404)
+    if _too_big(request):
+        return JsonResponse({"error": "That answer is far too large."}, status=413)
+    try:
+        position = int(request.POST.get("question", ""))
+    except ValueError:
+        return JsonResponse({"error": "Say which question this answers."}, status=400)
+    item = (
+        AttemptQuestion.objects.filter(attempt=attempt, position=position)
+        .only("position", "question_type", "presented")
+        .first()
+    )
+    if item is None:
+        return JsonResponse(
+            {"error": f"There is no question {position} in this attempt."}, status=400
+        )
+    try:
+        response = item.question_class.parse_form(
+            request.POST, f"q{position}", item.presented
+        )
+        if response is None:
+            return JsonResponse({"saved": False, "message": "Nothing to save yet."})
+        saved = services.answer_save(
+            attempt=attempt, position=position, response=response
+        )
+    except services.AttemptClosed as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=409)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    when = time_format(timezone.localtime(saved.saved_at), "H:i:s")
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": saved.saved_at.isoformat(),
+            "message": f"Answer to question {position} saved at {when}.",
+        }
+    )
+
+
+@login_required
+def attempt_result(request, attempt_id: int):
+    attempt = _own_attempt(request, attempt_id)
+    if attempt.is_open:
+        if not attempt.is_expired(timezone.now()):
+            return redirect("assessments:attempt", attempt_id=attempt.pk)
+        attempt = services.attempt_expire(user=request.user, attempt=attempt)
+    quiz = attempt.quiz
+    overview = quiz_overview(user=request.user, quiz=quiz)
+    return TemplateResponse(
+        request,
+        "assessments/attempt_result.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "crumbs": _crumbs(quiz),
+            "overview": overview,
+            "sheet": attempt_review(
+                attempt=attempt, show_answers=overview.answers_visible
+            ),
+        },
+    )

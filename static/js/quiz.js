@@ -1,0 +1,97 @@
+/* Quiz autosave: each answer is saved as it is given, and the time limit shown.
+   The quiz works without this file (the Save and Submit buttons post the form). */
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave-url]");
+  if (!form || !window.fetch || !window.FormData) return;
+
+  var url = form.getAttribute("data-autosave-url");
+  var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var status = document.getElementById("autosave-status");
+  var queues = {};
+
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  say("Your answers are saved as you go.");
+
+  function fieldsetData(fieldset) {
+    var data = new FormData();
+    data.append("question", fieldset.getAttribute("data-question"));
+    fieldset.querySelectorAll("input, select").forEach(function (el) {
+      if (!el.name || el.disabled || el.type === "hidden") return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      data.append(el.name, el.value);
+    });
+    return data;
+  }
+
+  function save(fieldset) {
+    var number = fieldset.getAttribute("data-number");
+    var data = fieldsetData(fieldset);
+    return fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": tokenInput ? tokenInput.value : "", Accept: "application/json" }
+    })
+      .then(function (response) {
+        return response
+          .json()
+          .catch(function () { return {}; })
+          .then(function (body) {
+            if (response.ok) {
+              if (body.saved) say(body.message || "Saved.");
+            } else {
+              say((body.error || "Your answer to question " + number + " could not be saved.") +
+                  " Use the Save answers button.");
+            }
+          });
+      })
+      .catch(function () {
+        say("Your answer to question " + number + " is not saved yet (no connection). " +
+            "Use the Save answers button when you are back online.");
+      });
+  }
+
+  form.addEventListener("change", function (event) {
+    var fieldset = event.target.closest("fieldset[data-question]");
+    if (!fieldset) return;
+    var key = fieldset.getAttribute("data-question");
+    // One request at a time per question, so an older answer never lands last.
+    queues[key] = (queues[key] || Promise.resolve()).then(function () {
+      return save(fieldset);
+    });
+  });
+
+  var clock = document.querySelector("[data-deadline]");
+  if (clock) {
+    var deadline = Date.parse(clock.getAttribute("data-deadline"));
+    var original = clock.textContent;
+    var warned = {};
+    var tick = function () {
+      var left = Math.round((deadline - Date.now()) / 60000);
+      if (left <= 0) {
+        clock.textContent = "Time is up.";
+        say("Time is up. Your saved answers are being submitted.");
+        var action = document.createElement("input");
+        action.type = "hidden";
+        action.name = "action";
+        action.value = "submit";
+        form.appendChild(action);
+        form.submit();
+        return;
+      }
+      clock.textContent = original + " (about " + left + " minute" + (left === 1 ? "" : "s") + " left)";
+      [5, 1].forEach(function (mark) {
+        if (left <= mark && !warned[mark]) {
+          warned[mark] = true;
+          say("About " + left + " minute" + (left === 1 ? "" : "s") + " left.");
+        }
+      });
+      window.setTimeout(tick, 15000);
+    };
+    tick();
+  }
+})();
