@@ -233,7 +233,13 @@ def load_catalogue(*, root: Path, update: bool = False) -> tuple[LoadReport, lis
         update=update,
     )
     quizzes = []
-    for path in sorted((root / "courses").glob("*.yaml")):
+    # site.yaml may list course files (without .yaml) in catalogue order.
+    order = site_data.get("courses") or []
+    paths = sorted(
+        (root / "courses").glob("*.yaml"),
+        key=lambda path: order.index(path.stem) if path.stem in order else len(order),
+    )
+    for path in paths:
         quizzes += course(
             home=home,
             data=read_yaml(path),

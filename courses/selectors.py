@@ -267,19 +267,22 @@ def progress_for_courses(
 
 
 def _apply_locks(progress: CourseProgress) -> None:
-    """In a course taken in order, a module opens once every required module
-    before it is complete. A completed course stays open throughout."""
+    """In a course taken in order, a module opens once every required module before
+    it is complete; it names the required module just before it as the one to finish.
+    A completed course stays open throughout."""
     if not progress.course.sequential or progress.complete:
         return
-    blocker = None
+    waiting = False
+    previous_required = None
     for module in progress.modules:
-        if blocker is not None and not module.complete:
+        if waiting and not module.complete:
             module.locked = True
-            module.blocked_by = blocker.page
+            module.blocked_by = previous_required.page
             for step in module.steps:
                 step.locked = True
-        if blocker is None and not module.optional and not module.complete:
-            blocker = module
+        if not module.optional:
+            waiting = waiting or not module.complete
+            previous_required = module
 
 
 def course_progress(*, course: CoursePage, user) -> CourseProgress:

@@ -199,3 +199,16 @@ def test_completion_stays_after_the_course_grows(enrolled_client, enrolled, cour
     html = enrolled_client.get(course.url).content.decode()
     assert "You completed this course on" in html
     assert CourseCompletion.objects.filter(user=enrolled).count() == 1
+
+
+def test_locked_module_names_the_module_just_before_it(enrolled, home):
+    from courses.selectors import course_progress
+    from tests.factories import make_course
+
+    course = make_course(home=home, modules=3, lessons_per_module=1, sequential=True)
+    progress = course_progress(course=course, user=enrolled)
+    first, second, third = progress.modules
+    assert not first.locked
+    assert second.locked and second.blocked_by.pk == first.page.pk
+    assert third.locked and third.blocked_by.pk == second.page.pk
+    assert progress.next_step.page.pk == first.steps[0].page.pk
