@@ -10,6 +10,7 @@ They are written only through ``courses.services``.
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.utils import timezone
 from django.template.response import TemplateResponse
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -227,7 +228,7 @@ class Enrolment(models.Model):
     course = models.ForeignKey(
         CoursePage, on_delete=models.CASCADE, related_name="enrolments"
     )
-    enrolled_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    enrolled_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         constraints = [
@@ -249,7 +250,7 @@ class LessonCompletion(models.Model):
     lesson = models.ForeignKey(
         LessonPage, on_delete=models.CASCADE, related_name="completions"
     )
-    completed_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -4,6 +4,7 @@ courses. Views and other apps call these; nothing else writes these records."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,11 +24,15 @@ from .signals import course_completed
 REFLECTION_MAX_LENGTH = 10_000
 
 
-def enrolment_create(*, user, course: CoursePage) -> tuple[Enrolment, bool]:
+def enrolment_create(
+    *, user, course: CoursePage, now: datetime | None = None
+) -> tuple[Enrolment, bool]:
     """Enrol a learner; enrolling again returns the existing enrolment."""
     if not course.live:
         raise ValidationError("This course is not open for enrolment.")
-    return Enrolment.objects.get_or_create(user=user, course=course)
+    return Enrolment.objects.get_or_create(
+        user=user, course=course, defaults={"enrolled_at": now or timezone.now()}
+    )
 
 
 def _require_open(*, user, lesson: LessonPage):
@@ -48,15 +53,19 @@ class LessonCompleteResult:
 
 
 @transaction.atomic
-def lesson_complete(*, user, lesson: LessonPage) -> LessonCompleteResult:
+def lesson_complete(
+    *, user, lesson: LessonPage, now: datetime | None = None
+) -> LessonCompleteResult:
     """Mark a lesson complete, once; then see whether the course is now complete."""
     progress = _require_open(user=user, lesson=lesson)
     completion, created = LessonCompletion.objects.get_or_create(
-        user=user, lesson=lesson
+        user=user, lesson=lesson, defaults={"completed_at": now or timezone.now()}
     )
     course_done_now = False
     if created:
-        _, course_done_now = course_completion_check(user=user, course=progress.course)
+        _, course_done_now = course_completion_check(
+            user=user, course=progress.course, now=now
+        )
     return LessonCompleteResult(completion, created, course_done_now)
 
 
@@ -81,7 +90,7 @@ def reflection_save(
 
 @transaction.atomic
 def course_completion_check(
-    *, user, course: CoursePage
+    *, user, course: CoursePage, now: datetime | None = None
 ) -> tuple[CourseCompletion | None, bool]:
     """Record the course as complete if every required module now is.
 
@@ -101,7 +110,7 @@ def course_completion_check(
     if not course_progress(course=course, user=user).all_required_done:
         return None, False
     completion, created = CourseCompletion.objects.get_or_create(
-        user=user, course=course, defaults={"completed_at": timezone.now()}
+        user=user, course=course, defaults={"completed_at": now or timezone.now()}
     )
     if created:
         course_completed.send(sender=CourseCompletion, completion=completion)
