@@ -203,3 +203,27 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Certificates
+# The Ed25519 key new certificates are signed with: base64 of the 32-byte private key,
+# or a PKCS#8 PEM block (manage.py certificate_keys generate prints one).
+CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY", "")
+# Or a keys file outside the repository holding the active key and earlier ones
+# (manage.py certificate_keys rotate). With neither set, a key is generated into var/
+# on first use: right for development and the demo, warned about by check --deploy.
+CERTIFICATE_SIGNING_KEYS_FILE = os.environ.get(
+    "CERTIFICATE_SIGNING_KEYS_FILE",
+    str(BASE_DIR / "var" / "certificate-signing-keys.json"),
+)
+CERTIFICATE_SIGNING_KEYS_CREATE = env_bool("CERTIFICATE_SIGNING_KEYS_CREATE", True)
+# Verify lookups (page, JSON, PDF check) allowed per client address: "count/seconds".
+CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get(
+    "CERTIFICATE_VERIFY_RATE_LIMIT", "60/600"
+)
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0 trusts only
+# REMOTE_ADDR. Set it to match the deployment, or clients can choose their address.
+CERTIFICATE_VERIFY_PROXY_COUNT = int(
+    os.environ.get("CERTIFICATE_VERIFY_PROXY_COUNT", "0")
+)
+# The largest file "Check a PDF" accepts. Uploads are read into memory, never stored.
+CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,28 @@
+"""System checks: a deployment should say where its signing key comes from."""
+
+import os
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def signing_key_configured(app_configs, **kwargs):
+    """``check --deploy`` warns when certificates would be signed with a key the
+    server generated for itself (fine for a demo, not for a real deployment)."""
+    if getattr(settings, "CERTIFICATE_SIGNING_KEY", "") or os.environ.get(
+        "CERTIFICATE_SIGNING_KEYS_FILE"
+    ):
+        return []
+    return [
+        Warning(
+            "No certificate signing key is configured, so one will be generated "
+            "into var/ on first use.",
+            hint=(
+                "Set CERTIFICATE_SIGNING_KEY (manage.py certificate_keys generate) "
+                "or CERTIFICATE_SIGNING_KEYS_FILE to a file outside the repository "
+                "that is kept and backed up."
+            ),
+            id="certificates.W001",
+        )
+    ]

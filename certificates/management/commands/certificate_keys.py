@@ -1,0 +1,58 @@
+"""Certificate signing keys: make one, show the active one, rotate the keys file.
+
+    manage.py certificate_keys generate  # a new key for CERTIFICATE_SIGNING_KEY
+    manage.py certificate_keys show      # the active key's id and public key
+    manage.py certificate_keys rotate    # a new active key in the keys file
+
+Retired public keys stay published at /verify/keys.json: every key that has signed a
+certificate is recorded in the database when it first signs.
+"""
+
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from certificates.signing import (
+    SigningKeyError,
+    active_key_pair,
+    keys_file_rotate,
+    pair_from_private,
+    private_key_to_text,
+)
+
+
+class Command(BaseCommand):
+    help = "Generate, show or rotate the Ed25519 key certificates are signed with."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["generate", "show", "rotate"])
+
+    def handle(self, *args, action: str, **options):
+        if action == "generate":
+            private = Ed25519PrivateKey.generate()
+            pair = pair_from_private(private)
+            self.stdout.write(
+                "Keep this secret. Set it in the server's environment:\n"
+                f"CERTIFICATE_SIGNING_KEY={private_key_to_text(private)}\n"
+                f"(key id {pair.key_id}, public key {pair.public_b64})"
+            )
+            return
+        if action == "rotate":
+            if getattr(settings, "CERTIFICATE_SIGNING_KEY", ""):
+                raise CommandError(
+                    "CERTIFICATE_SIGNING_KEY is set, so the key comes from the "
+                    "environment: generate a new one and replace the variable. The "
+                    "old public key stays published."
+                )
+            pair = keys_file_rotate(Path(settings.CERTIFICATE_SIGNING_KEYS_FILE))
+            self.stdout.write(
+                f"New active key {pair.key_id}. Restart the servers to use it."
+            )
+            return
+        try:
+            pair = active_key_pair()
+        except SigningKeyError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Active key {pair.key_id}\nPublic key {pair.public_b64}")

@@ -1,0 +1,372 @@
+"""Reads about certificates: who issues them, what a verify lookup answers, a learner's
+own certificates, and the published keys.
+
+The verify lookup is one indexed query (the unique index on ``code``); the dashboard
+reads all of a learner's certificates in one query, however many courses they have.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from wagtail.models import Site
+
+from courses.models import CoursePage
+
+from .codes import MAX_INPUT_LENGTH, code_display, code_normalise
+from .models import (
+    EXPIRED,
+    NOT_FOUND,
+    STATUS_LABELS,
+    Certificate,
+    CertificateIssuerSettings,
+    CertificateStatus,
+    CourseCertificateSettings,
+    SigningKey,
+)
+from .rendering import format_hours
+from .signing import (
+    ALGORITHM,
+    SigningKeyError,
+    active_key_pair,
+    configured_public_keys,
+)
+
+# -- issuer ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who a new certificate for a course is issued by, from the site settings and
+    the course's own signatory if it has one."""
+
+    organisation_name: str
+    signatory_name: str
+    signatory_role: str
+    logo: object | None
+    signature_image: object | None
+    base_url: str
+
+
+def _site_for(course: CoursePage | None) -> Site | None:
+    site = course.get_site() if course is not None else None
+    return site or Site.objects.filter(is_default_site=True).first()
+
+
+def issuer_for_course(*, course: CoursePage | None) -> Issuer:
+    site = _site_for(course)
+    issuer = (
+        CertificateIssuerSettings.for_site(site)
+        if site is not None
+        else CertificateIssuerSettings(organisation_name="ADVANCE training programme")
+    )
+    override = None
+    if course is not None:
+        override = (
+            CourseCertificateSettings.objects.filter(course=course)
+            .select_related("signature_image")
+            .first()
+        )
+    signatory_name = issuer.signatory_name
+    signatory_role = issuer.signatory_role
+    signature_image = issuer.signature_image
+    if override is not None and override.signatory_name:
+        signatory_name = override.signatory_name
+        signatory_role = override.signatory_role
+        signature_image = override.signature_image
+    elif override is not None and override.signature_image_id:
+        signature_image = override.signature_image
+    base_url = (
+        issuer.public_base_url
+        or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+        or (site.root_url if site else "")
+    )
+    return Issuer(
+        organisation_name=issuer.organisation_name,
+        signatory_name=signatory_name,
+        signatory_role=signatory_role,
+        logo=issuer.logo,
+        signature_image=signature_image,
+        base_url=base_url.rstrip("/"),
+    )
+
+
+def verify_url_for(*, code: str, base_url: str) -> str:
+    return base_url + reverse(
+        "certificates:verify", kwargs={"code": code_display(code)}
+    )
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same time ``months`` later; the 31st becomes the month's last day."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+# -- verifying ---------------------------------------------------------------------
+
+VERIFY_FIELDS = [
+    "code",
+    "holder_name",
+    "course_title",
+    "cpd_hours",
+    "completed_on",
+    "issuer_name",
+    "signatory_name",
+    "signatory_role",
+    "verify_url",
+    "issued_at",
+    "expires_at",
+    "status",
+    "revoked_at",
+    "revocation_reason",
+    "reason_public",
+    "statement",
+    "signature",
+    "key_id",
+    "superseded_by__code",
+    "superseded_by__verify_url",
+]
+
+
+def certificate_by_code(*, text: str | None) -> Certificate | None:
+    """The certificate a typed code names, in one indexed query; None if none."""
+    code = code_normalise(text)
+    if code is None:
+        return None
+    return (
+        Certificate.objects.select_related("superseded_by")
+        .only(*VERIFY_FIELDS)
+        .filter(code=code)
+        .first()
+    )
+
+
+def certificate_by_pdf_hash(*, sha256: str) -> Certificate | None:
+    """The certificate whose stored PDF has this SHA-256, in one indexed query."""
+    return (
+        Certificate.objects.select_related("superseded_by")
+        .only(*VERIFY_FIELDS)
+        .filter(pdf_sha256=sha256)
+        .exclude(pdf_sha256="")
+        .first()
+    )
+
+
+STATEMENTS = {
+    CertificateStatus.VALID: "This certificate is valid.",
+    EXPIRED: "This certificate was issued as stated but has expired.",
+    CertificateStatus.REVOKED: "This certificate has been revoked by its issuer.",
+    CertificateStatus.SUPERSEDED: (
+        "This certificate has been replaced by a newer one; see the replacement."
+    ),
+    NOT_FOUND: "No certificate has this code.",
+}
+
+
+@dataclass
+class Verification:
+    """What the verify page, the JSON endpoint and the PDF check say about a code.
+
+    Only what an employer needs: no email, no score, no account id. A superseded
+    certificate shows only that it was replaced, and where the replacement is.
+    """
+
+    status: str
+    entered: str
+    certificate: Certificate | None = None
+    data: dict = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.status != NOT_FOUND
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def statement(self) -> str:
+        return STATEMENTS[self.status]
+
+    @property
+    def shows_details(self) -> bool:
+        return self.found and self.status != CertificateStatus.SUPERSEDED
+
+    def as_json(self) -> dict:
+        return self.data
+
+
+def _hours(value: Decimal | None) -> str | None:
+    return None if value is None else format_hours(value)
+
+
+def utc_iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _empty_json(status: str, code: str | None) -> dict:
+    return {
+        "status": status,
+        "code": code,
+        "holder_name": None,
+        "course_title": None,
+        "cpd_hours": None,
+        "completed_on": None,
+        "issued_at": None,
+        "expires_on": None,
+        "revoked_on": None,
+        "revocation_reason": None,
+        "issuer": None,
+        "superseded_by": None,
+        "verify_url": None,
+        "statement": None,
+        "signature": None,
+        "key_id": None,
+        "signature_algorithm": None,
+    }
+
+
+def verification_for(
+    *, certificate: Certificate | None, entered: str = ""
+) -> Verification:
+    """The public answer about one certificate (or about none)."""
+    entered = (entered or "")[:MAX_INPUT_LENGTH]
+    if certificate is None:
+        return Verification(
+            status=NOT_FOUND, entered=entered, data=_empty_json(NOT_FOUND, entered)
+        )
+    status = certificate.effective_status
+    data = _empty_json(status, certificate.display_code)
+    data["verify_url"] = certificate.verify_url
+    if status == CertificateStatus.SUPERSEDED:
+        replacement = certificate.superseded_by
+        data["superseded_by"] = replacement.verify_url if replacement else None
+        data["issuer"] = certificate.issuer_name
+        return Verification(status, entered, certificate, data)
+    data.update(
+        holder_name=certificate.holder_name,
+        course_title=certificate.course_title,
+        cpd_hours=_hours(certificate.cpd_hours),
+        completed_on=certificate.completed_on.isoformat(),
+        issued_at=utc_iso(certificate.issued_at),
+        expires_on=(
+            certificate.expires_on.isoformat() if certificate.expires_at else None
+        ),
+        issuer=certificate.issuer_name,
+        statement=certificate.statement or None,
+        signature=certificate.signature or None,
+        key_id=certificate.key_id or None,
+        signature_algorithm=ALGORITHM if certificate.signature else None,
+    )
+    if status == CertificateStatus.REVOKED:
+        data["revoked_on"] = (
+            certificate.revoked_on.isoformat() if certificate.revoked_at else None
+        )
+        if certificate.reason_public and certificate.revocation_reason:
+            data["revocation_reason"] = certificate.revocation_reason
+    return Verification(status, entered, certificate, data)
+
+
+# -- a learner's own -----------------------------------------------------------------
+
+
+def certificates_by_course(*, user) -> dict[int, Certificate]:
+    """The learner's current certificate for each course, in one query."""
+    if not (user and user.is_authenticated):
+        return {}
+    result: dict[int, Certificate] = {}
+    for certificate in (
+        Certificate.objects.filter(user=user, course__isnull=False)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .order_by("issued_at")
+    ):
+        result[certificate.course_id] = certificate
+    return result
+
+
+def learner_certificate(*, user, text: str) -> Certificate | None:
+    """One of the learner's own current certificates by code; None for anyone else's."""
+    code = code_normalise(text)
+    if code is None or not (user and user.is_authenticated):
+        return None
+    return (
+        Certificate.objects.filter(code=code, user=user)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .first()
+    )
+
+
+def personal_data(*, user) -> dict:
+    """A learner's certificates, for the "download my data" export."""
+    return {
+        "certificates": [
+            {
+                "code": code_display(row["code"]),
+                "course": row["course_title"],
+                "name_as_printed": row["holder_name"],
+                "completed_on": row["completed_on"].isoformat(),
+                "issued_at": row["issued_at"].isoformat(),
+                "expires_at": row["expires_at"].isoformat()
+                if row["expires_at"]
+                else None,
+                "status": row["status"],
+                "verify_url": row["verify_url"],
+            }
+            for row in Certificate.objects.filter(user=user)
+            .order_by("issued_at")
+            .values(
+                "code",
+                "course_title",
+                "holder_name",
+                "completed_on",
+                "issued_at",
+                "expires_at",
+                "status",
+                "verify_url",
+            )
+        ]
+    }
+
+
+# -- keys ------------------------------------------------------------------------------
+
+
+def published_keys() -> list[dict]:
+    """Every public key that has signed a certificate or is configured to, newest
+    first, each marked active or retired."""
+    configured = configured_public_keys()
+    try:
+        active_id = active_key_pair().key_id
+    except SigningKeyError:
+        active_id = None
+    keys: dict[str, dict] = {}
+    for row in SigningKey.objects.all():
+        keys[row.key_id] = {
+            "key_id": row.key_id,
+            "algorithm": ALGORITHM,
+            "public_key": row.public_key,
+            "first_used_at": utc_iso(row.first_used_at),
+        }
+    for key_id, public in configured.items():
+        keys.setdefault(
+            key_id,
+            {
+                "key_id": key_id,
+                "algorithm": ALGORITHM,
+                "public_key": public,
+                "first_used_at": None,
+            },
+        )
+    for entry in keys.values():
+        entry["status"] = "active" if entry["key_id"] == active_id else "retired"
+    return sorted(keys.values(), key=lambda k: (k["status"] != "active", k["key_id"]))

@@ -1,0 +1,374 @@
+"""Writes with rules: issuing, rendering, revoking and reissuing certificates.
+
+``certificate_issue`` runs inside the transaction that records a course completion
+(it is called from the ``course_completed`` signal), so the certificate exists exactly
+when the completion does. Its PDF is rendered there too, in a savepoint: a render that
+fails or is blocked leaves the certificate issued with ``pdf_state = failed`` and the
+reason, which the admin shows with a "Retry PDF" action, instead of rolling back the
+learner's completion or storing a broken file. Email goes out after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+from wagtail.log_actions import log
+
+from courses.models import CourseCompletion
+from training.sanitiser import plain_text
+
+from .codes import code_generate
+from .models import Certificate, CertificateStatus, PdfState, SigningKey
+from .rendering import CertificateRenderError, certificate_render, format_hours
+from .selectors import add_months, issuer_for_course, utc_iso, verify_url_for
+from .signing import (
+    SigningKeyError,
+    active_key_pair,
+    statement_sign,
+    statement_text,
+)
+
+log_ = logging.getLogger(__name__)
+
+REASON_MAX_LENGTH = 1000
+STATEMENT_VERSION = 1
+
+
+def statement_fields(certificate: Certificate) -> dict:
+    """What a certificate's signature covers: its code and everything it states."""
+    return {
+        "v": STATEMENT_VERSION,
+        "type": "certificate_of_completion",
+        "code": certificate.display_code,
+        "holder_name": certificate.holder_name,
+        "course_title": certificate.course_title,
+        "cpd_hours": format_hours(certificate.cpd_hours),
+        "completed_on": certificate.completed_on.isoformat(),
+        "issued_at": utc_iso(certificate.issued_at),
+        "expires_on": certificate.expires_on.isoformat()
+        if certificate.expires_at
+        else None,
+        "issuer": certificate.issuer_name,
+    }
+
+
+def _plain(text: str | None, *, limit: int) -> str:
+    return " ".join(plain_text(text).split())[:limit]
+
+
+def _new_code() -> str:
+    code = code_generate()
+    while Certificate.objects.filter(code=code).exists():  # pragma: no cover - 2^-100
+        code = code_generate()
+    return code
+
+
+def _current(queryset):
+    return queryset.exclude(status=CertificateStatus.SUPERSEDED)
+
+
+@transaction.atomic
+def certificate_issue(*, completion: CourseCompletion) -> Certificate:
+    """Issue the certificate for a course completion, once.
+
+    Safe to call any number of times and from concurrent transactions: the
+    completion row is locked while deciding (PostgreSQL), and a unique constraint on
+    the current certificate per completion catches anything that slips past (SQLite).
+    Returns the completion's current certificate, new or existing.
+    """
+    completion = (
+        CourseCompletion.objects.select_for_update()
+        .select_related("user", "course")
+        .get(pk=completion.pk)
+    )
+    existing = _current(Certificate.objects.filter(completion=completion)).first()
+    if existing is not None:
+        return existing
+    course, user = completion.course, completion.user
+    issuer = issuer_for_course(course=course)
+    code = _new_code()
+    validity = course.certificate_validity_months
+    certificate = Certificate(
+        code=code,
+        user=user,
+        course=course,
+        completion=completion,
+        holder_name=_plain(user.full_name or user.email, limit=150),
+        course_title=_plain(course.title, limit=255),
+        cpd_hours=course.hours,
+        completed_on=timezone.localdate(completion.completed_at),
+        issuer_name=_plain(issuer.organisation_name, limit=200),
+        signatory_name=_plain(issuer.signatory_name, limit=150),
+        signatory_role=_plain(issuer.signatory_role, limit=150),
+        logo=issuer.logo,
+        signature_image=issuer.signature_image,
+        verify_url=verify_url_for(code=code, base_url=issuer.base_url),
+        issued_at=timezone.now(),
+        expires_at=add_months(completion.completed_at, validity) if validity else None,
+    )
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        # Another transaction issued it between our check and our insert.
+        existing = _current(Certificate.objects.filter(completion=completion)).first()
+        if existing is None:
+            raise
+        return existing
+    certificate_produce(certificate=certificate)
+    log(instance=certificate, action="certificates.issue", user=None)
+    _notify_on_commit(certificate)
+    return certificate
+
+
+def _record_key(pair) -> None:
+    SigningKey.objects.get_or_create(
+        key_id=pair.key_id, defaults={"public_key": pair.public_b64}
+    )
+
+
+def _pdf_pages(data: bytes) -> int:
+    from io import BytesIO
+
+    return len(PdfReader(BytesIO(data)).pages)
+
+
+def certificate_produce(*, certificate: Certificate) -> bool:
+    """Sign the certificate's statement and render its PDF; store both.
+
+    Never raises for a missing key or a failed render: it records ``pdf_state =
+    failed`` with the reason instead, so the issuer sees it in the admin and can
+    retry. Returns whether the certificate is now complete.
+    """
+    try:
+        pair = active_key_pair()
+        statement = statement_text(statement_fields(certificate))
+        signature = statement_sign(statement, pair=pair)
+        pdf = certificate_render(
+            certificate=certificate,
+            logo=certificate.logo,
+            signature_image=certificate.signature_image,
+        )
+        pages = _pdf_pages(pdf)
+        if pages != 1:
+            raise CertificateRenderError(
+                f"The certificate ran to {pages} pages; it must fit on one."
+            )
+    except (SigningKeyError, CertificateRenderError) as error:
+        log_.warning("Certificate %s not produced: %s", certificate.code, error)
+        certificate.pdf_state = PdfState.FAILED
+        certificate.pdf_error = str(error)[:2000]
+        certificate.save(update_fields=["pdf_state", "pdf_error"])
+        return False
+    _record_key(pair)
+    old_name = certificate.pdf.name if certificate.pdf else ""
+    certificate.statement = statement
+    certificate.signature = signature
+    certificate.key_id = pair.key_id
+    certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    certificate.pdf_state = PdfState.READY
+    certificate.pdf_error = ""
+    certificate.save(
+        update_fields=[
+            "statement",
+            "signature",
+            "key_id",
+            "pdf",
+            "pdf_sha256",
+            "pdf_state",
+            "pdf_error",
+        ]
+    )
+    if old_name and old_name != certificate.pdf.name:
+        storage = certificate.pdf.storage
+        transaction.on_commit(lambda: storage.delete(old_name), robust=True)
+    return True
+
+
+def _notify_on_commit(certificate: Certificate) -> None:
+    if certificate.pdf_state == PdfState.READY and certificate.user_id:
+        pk = certificate.pk
+        transaction.on_commit(
+            lambda: certificate_notify(certificate_id=pk), robust=True
+        )
+
+
+def _base_url(certificate: Certificate) -> str:
+    parts = urlsplit(certificate.verify_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def certificate_notify(*, certificate_id: int) -> None:
+    """Email the learner a link to their certificate, once. Runs after commit."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=certificate_id, notified_at__isnull=True)
+            .first()
+        )
+        if certificate is None or certificate.user is None:
+            return
+        context = {
+            "certificate": certificate,
+            "user": certificate.user,
+            "download_url": _base_url(certificate)
+            + reverse("certificates:download", kwargs={"code": certificate.code}),
+            "dashboard_url": _base_url(certificate) + reverse("dashboard"),
+            "reissued": certificate.supersedes.exists(),
+        }
+        subject = " ".join(
+            render_to_string(
+                "certificates/email/certificate_issued_subject.txt", context
+            ).split()
+        )
+        body = render_to_string("certificates/email/certificate_issued.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [certificate.user.email])
+        certificate.notified_at = timezone.now()
+        certificate.save(update_fields=["notified_at"])
+
+
+@transaction.atomic
+def certificate_render_retry(*, certificate: Certificate, by) -> Certificate:
+    """Try again to sign and render a certificate whose PDF failed (admin action)."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == CertificateStatus.SUPERSEDED:
+        raise ValidationError("This certificate has been replaced; nothing to render.")
+    if certificate.pdf_state == PdfState.READY:
+        return certificate
+    ok = certificate_produce(certificate=certificate)
+    log(
+        instance=certificate,
+        action="certificates.render",
+        user=by,
+        data={"ok": ok, "error": certificate.pdf_error},
+    )
+    if ok:
+        _notify_on_commit(certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, by, reason: str, reason_public: bool = False
+) -> Certificate:
+    """Revoke a certificate: the verify page says REVOKED from the next request on.
+
+    The reason is recorded in the audit log with who and when; it is shown on the
+    verify page only if ``reason_public``.
+    """
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise ValidationError("This certificate is already revoked.")
+    if certificate.status == CertificateStatus.SUPERSEDED:
+        raise ValidationError(
+            "This certificate has been replaced; revoke its replacement instead."
+        )
+    reason = _plain(reason, limit=REASON_MAX_LENGTH + 1)
+    if not reason:
+        raise ValidationError("Give a reason for revoking the certificate.")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            f"Please keep the reason under {REASON_MAX_LENGTH} characters."
+        )
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = by
+    certificate.revocation_reason = reason
+    certificate.reason_public = reason_public
+    certificate.save(
+        update_fields=[
+            "status",
+            "revoked_at",
+            "revoked_by",
+            "revocation_reason",
+            "reason_public",
+        ]
+    )
+    log(
+        instance=certificate,
+        action="certificates.revoke",
+        user=by,
+        data={"reason": reason, "reason_public": reason_public},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, by, holder_name: str | None = None
+) -> Certificate:
+    """Replace a valid certificate with a new one and a new code (e.g. after a name
+    change). The old one then verifies as SUPERSEDED, pointing to the new one.
+
+    The new certificate states the same course, hours and dates; the name is
+    ``holder_name`` (default: the learner's current name), the issuer and signatory
+    are today's.
+    """
+    old = (
+        Certificate.objects.select_for_update()
+        .select_related("user", "course")
+        .get(pk=certificate.pk)
+    )
+    if old.status != CertificateStatus.VALID:
+        raise ValidationError(
+            f"Only a valid certificate can be reissued; this one is "
+            f"{old.get_status_display().lower()}."
+        )
+    default_name = old.user.full_name if old.user else old.holder_name
+    name = _plain(holder_name or default_name, limit=151)
+    if not name:
+        raise ValidationError("Give the name to print on the certificate.")
+    if len(name) > 150:
+        raise ValidationError("A name can be at most 150 characters.")
+    old.status = CertificateStatus.SUPERSEDED
+    old.save(update_fields=["status"])
+    issuer = issuer_for_course(course=old.course)
+    code = _new_code()
+    new = Certificate.objects.create(
+        code=code,
+        user=old.user,
+        course=old.course,
+        completion=old.completion,
+        holder_name=name,
+        course_title=old.course_title,
+        cpd_hours=old.cpd_hours,
+        completed_on=old.completed_on,
+        issuer_name=_plain(issuer.organisation_name, limit=200),
+        signatory_name=_plain(issuer.signatory_name, limit=150),
+        signatory_role=_plain(issuer.signatory_role, limit=150),
+        logo=issuer.logo,
+        signature_image=issuer.signature_image,
+        verify_url=verify_url_for(code=code, base_url=issuer.base_url),
+        issued_at=timezone.now(),
+        expires_at=old.expires_at,
+    )
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    certificate_produce(certificate=new)
+    log(
+        instance=old,
+        action="certificates.reissue",
+        user=by,
+        data={"replacement": new.display_code},
+    )
+    log(
+        instance=new,
+        action="certificates.issue",
+        user=by,
+        data={"replaces": old.display_code},
+    )
+    _notify_on_commit(new)
+    return new
