@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "certificates"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify_form, name="verify_form"),
+    path("verify/keys.json", views.keys_json, name="keys"),
+    path("verify/check-pdf/", views.check_pdf, name="check_pdf"),
+    path("verify/<str:code>.json", views.verify_json, name="verify_json"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path(
+        "my-learning/certificates/<str:code>/download/",
+        views.download,
+        name="download",
+    ),
+]

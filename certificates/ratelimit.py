@@ -1,0 +1,63 @@
+"""Rate limiting verify lookups per client address, in Django's cache.
+
+A fixed window per address: ``CERTIFICATE_VERIFY_RATE_LIMIT`` ("60/600" is 60 lookups
+per 10 minutes). Codes carry 100 random bits, so the limit is not what keeps them
+from being guessed; it keeps the verify pages from being scraped or hammered. The
+counter lives in the cache, so with the Redis cache (REDIS_URL) every server process
+shares it. IPv6 clients are counted per /64, the block one household or office gets.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def rate_limit_setting() -> tuple[int, int]:
+    """(lookups, seconds) from CERTIFICATE_VERIFY_RATE_LIMIT."""
+    text = str(getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", "60/600"))
+    count, _, seconds = text.partition("/")
+    return max(1, int(count)), max(1, int(seconds or 60))
+
+
+def client_address(request) -> str:
+    """The client's address, trusting X-Forwarded-For only as far as configured."""
+    address = request.META.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "CERTIFICATE_VERIFY_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def verify_rate_limit(request) -> int | None:
+    """Count one lookup; seconds to wait if the client is past its limit, else None."""
+    limit, window = rate_limit_setting()
+    now = time.time()
+    bucket = int(now // window)
+    key = f"certificates:verify:{client_address(request)}:{bucket}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    if count > limit:
+        return max(1, int((bucket + 1) * window - now))
+    return None
