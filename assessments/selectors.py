@@ -328,6 +328,10 @@ class Sheet:
         return len(self.questions)
 
 
+#: What reading or checking a learner's answers needs (never the answer key).
+SHEET_FIELDS = ("attempt", "position", "question_type", "presented", "points")
+
+
 def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
     return list(attempt.items.order_by("position"))
 
@@ -345,9 +349,8 @@ def attempt_sheet(*, attempt: Attempt) -> Sheet:
             points=item.points,
         )
         for number, item in enumerate(
-            attempt.items.order_by("position").only(
-                "position", "question_type", "presented", "response", "points"
-            ),
+            # The answer key is not even loaded for the page a learner answers on.
+            attempt.items.order_by("position").only(*SHEET_FIELDS, "response"),
             start=1,
         )
     ]

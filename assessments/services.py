@@ -310,7 +310,9 @@ def _grade(*, attempt: Attempt, course, now: datetime) -> bool:
         ]
     )
     if attempt.passed:
-        _, completed_now = course_completion_check(user=attempt.user, course=course)
+        _, completed_now = course_completion_check(
+            user=attempt.user, course=course, now=now
+        )
         return completed_now
     return False
 

@@ -21,7 +21,13 @@ from wagtail.models import Page
 
 from . import services
 from .models import Attempt, AttemptQuestion, QuizPage
-from .selectors import attempt_for, attempt_review, attempt_sheet, quiz_overview
+from .selectors import (
+    SHEET_FIELDS,
+    attempt_for,
+    attempt_review,
+    attempt_sheet,
+    quiz_overview,
+)
 
 # A whole quiz form with 200 questions is well under this; anything bigger is junk.
 MAX_BODY_BYTES = 256 * 1024
@@ -69,10 +75,7 @@ def _parse_answers(request, attempt: Attempt) -> dict[int, object]:
         raise ValidationError(
             "The form named a question that does not exist."
         ) from None
-    items = {
-        item.position: item
-        for item in attempt.items.only("position", "question_type", "presented")
-    }
+    items = {item.position: item for item in attempt.items.only(*SHEET_FIELDS)}
     answers = {}
     for position in sorted(positions):
         item = items.get(position)
@@ -201,13 +204,18 @@ def answer_save(request, attempt_id: int):
         return JsonResponse({"error": "No such attempt."}, status=404)
     if _too_big(request):
         return JsonResponse({"error": "That answer is far too large."}, status=413)
+    if not attempt.is_open or attempt.is_expired(timezone.now()):
+        return JsonResponse(
+            {"error": "This attempt is closed, so answers can no longer change."},
+            status=409,
+        )
     try:
         position = int(request.POST.get("question", ""))
     except ValueError:
         return JsonResponse({"error": "Say which question this answers."}, status=400)
     item = (
         AttemptQuestion.objects.filter(attempt=attempt, position=position)
-        .only("position", "question_type", "presented")
+        .only(*SHEET_FIELDS)
         .first()
     )
     if item is None:

@@ -1,0 +1,268 @@
+"""Load the demo question bank (``fixtures/demo/questions/*.yaml``) and the quizzes
+the course files describe. A step of ``manage.py load_demo``.
+
+Scenarios and questions are matched by ``key`` and quizzes by slug under their
+module: what exists is left alone (unless ``update``), what is missing is created,
+so a second run creates nothing. Every piece of HTML from the files goes through
+``training.sanitiser``; plain-text fields lose any tags.
+
+A quiz's ``draw: {category: null}`` draws from the course's whole bank: every
+category the course's quizzes use (their fixed questions' and their draws').
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from training.sanitiser import clean_html, plain_text
+
+from .models import (
+    QUESTION_TYPES,
+    ChoiceOption,
+    MatchingDistractor,
+    MatchingPair,
+    OrderingItem,
+    Question,
+    QuestionCategory,
+    QuizPage,
+    QuizQuestion,
+    Scenario,
+    ShowAnswers,
+)
+
+
+class DemoDataError(ValueError):
+    """The demo files describe something that cannot be loaded."""
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def count(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def __str__(self):
+        return (
+            f"{self.created} created, {self.updated} updated, "
+            f"{self.unchanged} already there"
+        )
+
+
+def _read(path: Path) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def _text(value) -> str:
+    return plain_text(str(value or "")).strip()
+
+
+def _category(slug: str) -> QuestionCategory:
+    category, _ = QuestionCategory.objects.get_or_create(
+        slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
+    )
+    return category
+
+
+def scenario_upsert(*, data: dict, update: bool, tally: Tally) -> Scenario:
+    existing = Scenario.objects.filter(key=data["key"]).first()
+    if existing is not None and not update:
+        tally.count("unchanged")
+        return existing
+    scenario = existing or Scenario(key=data["key"])
+    scenario.title = _text(data["title"])
+    scenario.text = clean_html(data.get("text"))
+    scenario.save()
+    tally.count("updated" if existing else "created")
+    return scenario
+
+
+def _children(question_class, data: dict) -> dict:
+    """The inline rows of a question from its file entry, checked."""
+    key = data["key"]
+    if question_class.type_name in {"single_choice", "multiple_response"}:
+        options = [
+            ChoiceOption(
+                text=_text(option["text"]),
+                is_correct=bool(option.get("correct")),
+                feedback=_text(option.get("feedback")),
+                sort_order=order,
+            )
+            for order, option in enumerate(data.get("options") or [])
+        ]
+        correct = sum(option.is_correct for option in options)
+        if len(options) < 2:
+            raise DemoDataError(f"{key}: give at least two options.")
+        if question_class.type_name == "single_choice" and correct != 1:
+            raise DemoDataError(f"{key}: mark exactly one option correct.")
+        if not correct:
+            raise DemoDataError(f"{key}: mark at least one option correct.")
+        return {"options": options}
+    if question_class.type_name == "ordering":
+        items = [
+            OrderingItem(text=_text(text), sort_order=order)
+            for order, text in enumerate(data.get("items") or [])
+        ]
+        if len(items) < 2:
+            raise DemoDataError(f"{key}: give at least two steps.")
+        return {"items": items}
+    if question_class.type_name == "matching":
+        pairs = [
+            MatchingPair(
+                left=_text(pair["left"]), right=_text(pair["right"]), sort_order=order
+            )
+            for order, pair in enumerate(data.get("pairs") or [])
+        ]
+        if len(pairs) < 2:
+            raise DemoDataError(f"{key}: give at least two pairs.")
+        return {
+            "pairs": pairs,
+            "distractors": [
+                MatchingDistractor(text=_text(text), sort_order=order)
+                for order, text in enumerate(data.get("distractors") or [])
+            ],
+        }
+    return {}
+
+
+def question_upsert(
+    *, data: dict, scenarios: dict[str, Scenario], update: bool, tally: Tally
+) -> Question:
+    """Create (or with ``update`` rewrite) one question from its file entry."""
+    key = data["key"]
+    question_class = QUESTION_TYPES.get(data.get("type"))
+    if question_class is None:
+        raise DemoDataError(f"{key}: unknown question type {data.get('type')!r}.")
+    existing = Question.objects.filter(key=key).first()
+    if existing is not None and type(existing) is not question_class:
+        raise DemoDataError(f"{key} exists as a {existing.type_label} question.")
+    if existing is not None and not update:
+        tally.count("unchanged")
+        return existing
+    scenario_key = data.get("scenario")
+    if scenario_key and scenario_key not in scenarios:
+        raise DemoDataError(f"{key}: no scenario {scenario_key!r}.")
+    question = existing or question_class(key=key)
+    question.stem = clean_html(data["stem"])
+    question.explanation = clean_html(data.get("explanation"))
+    question.points = int(data.get("points") or 1)
+    question.category = _category(data["category"])
+    question.capability = data.get("capability") or "knowledge"
+    question.scenario = scenarios[scenario_key] if scenario_key else None
+    if question_class.type_name == "true_false":
+        question.correct_answer = bool(data["answer"])
+        question.feedback_true = _text(data.get("feedback_true"))
+        question.feedback_false = _text(data.get("feedback_false"))
+    for relation, rows in _children(question_class, data).items():
+        setattr(question, relation, rows)
+    question.full_clean(exclude=["category", "scenario"])
+    question.save()
+    tally.count("updated" if existing else "created")
+    return question
+
+
+def _course_categories(quizzes) -> dict[str, set[str]]:
+    """Category slugs each course's quizzes use (fixed questions and draws)."""
+    keys = {key for spec in quizzes for key in spec.data.get("questions") or []}
+    category_of = dict(
+        Question.objects.filter(key__in=keys).values_list("key", "category__slug")
+    )
+    by_course: dict[str, set[str]] = defaultdict(set)
+    for spec in quizzes:
+        slugs = by_course[spec.course_slug]
+        slugs.update(category_of[k] for k in spec.data.get("questions") or [])
+        draw = spec.data.get("draw") or {}
+        if draw.get("category"):
+            slugs.add(draw["category"])
+    return by_course
+
+
+def quiz_upsert(*, spec, course_categories: set[str], update: bool, tally: Tally):
+    """Create (or with ``update`` rewrite) and publish the quiz a QuizSpec describes."""
+    data = spec.data
+    module = spec.module
+    existing = (
+        module.get_children().filter(slug=data["slug"]).specific().first()
+        if module.pk
+        else None
+    )
+    if existing is not None and not isinstance(existing, QuizPage):
+        raise DemoDataError(f"/{data['slug']}/ exists but is not a quiz.")
+    if existing is not None and not update:
+        tally.count("unchanged")
+        return existing
+    keys = list(dict.fromkeys(data.get("questions") or []))
+    questions = {q.key: q for q in Question.objects.filter(key__in=keys)}
+    missing = [key for key in keys if key not in questions]
+    if missing:
+        raise DemoDataError(
+            f"Quiz {data['slug']}: no questions with keys {', '.join(missing)}."
+        )
+    draw = data.get("draw") or {}
+    if draw.get("count"):
+        slugs = [draw["category"]] if draw.get("category") else course_categories
+        categories = [_category(slug) for slug in sorted(slugs)]
+    else:
+        categories = []
+    quiz = existing or QuizPage(slug=data["slug"])
+    quiz.title = _text(data["title"])
+    quiz.intro = clean_html(data.get("intro"))
+    quiz.pass_mark = int(data.get("pass_mark", 80))
+    quiz.max_attempts = data.get("max_attempts")
+    quiz.time_limit_minutes = data.get("time_limit_minutes")
+    quiz.shuffle_questions = bool(data.get("shuffle_questions", True))
+    quiz.shuffle_options = bool(data.get("shuffle_options", True))
+    quiz.show_answers = data.get("show_answers") or ShowAnswers.AFTER_ATTEMPT
+    quiz.draw_count = int(draw.get("count") or 0)
+    quiz.draw_categories = categories
+    quiz.quiz_questions = [
+        QuizQuestion(question=questions[key], sort_order=order)
+        for order, key in enumerate(keys)
+    ]
+    if existing is None:
+        module.add_child(instance=quiz)
+    quiz.save_revision().publish()
+    tally.count("updated" if existing else "created")
+    return quiz
+
+
+@transaction.atomic
+def load(*, root: Path, quizzes: list, update: bool = False) -> str:
+    """Load the question bank and the quizzes; return a one-line summary."""
+    scenario_tally, question_tally, quiz_tally = Tally(), Tally(), Tally()
+    files = sorted((Path(root) / "questions").glob("*.yaml"))
+    contents = [_read(path) for path in files]
+    scenarios = {
+        data["key"]: scenario_upsert(data=data, update=update, tally=scenario_tally)
+        for content in contents
+        for data in content.get("scenarios") or []
+    }
+    seen = set()
+    for content in contents:
+        for data in content.get("questions") or []:
+            if data["key"] in seen:
+                raise DemoDataError(f"The key {data['key']} is used twice.")
+            seen.add(data["key"])
+            question_upsert(
+                data=data, scenarios=scenarios, update=update, tally=question_tally
+            )
+    by_course = _course_categories(quizzes)
+    for spec in quizzes:
+        quiz_upsert(
+            spec=spec,
+            course_categories=by_course[spec.course_slug],
+            update=update,
+            tally=quiz_tally,
+        )
+    return (
+        f"Question bank: scenarios {scenario_tally}; questions {question_tally}. "
+        f"Quizzes: {quiz_tally}."
+    )
