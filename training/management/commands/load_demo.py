@@ -63,4 +63,4 @@ class Command(BaseCommand):
         return [import_string(path) for path in DEMO_STEPS]
 
 
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = ["assessments.demo.load"]
