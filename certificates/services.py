@@ -88,7 +88,8 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
     Returns the completion's current certificate, new or existing.
     """
     completion = (
-        CourseCompletion.objects.select_for_update()
+        # Lock only the completion row, not the learner's or the course's.
+        CourseCompletion.objects.select_for_update(of=("self",))
         .select_related("user", "course")
         .get(pk=completion.pk)
     )
@@ -214,7 +215,7 @@ def certificate_notify(*, certificate_id: int) -> None:
     """Email the learner a link to their certificate, once. Runs after commit."""
     with transaction.atomic():
         certificate = (
-            Certificate.objects.select_for_update()
+            Certificate.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=certificate_id, notified_at__isnull=True)
             .first()
@@ -318,7 +319,7 @@ def certificate_reissue(
     are today's.
     """
     old = (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("user", "course")
         .get(pk=certificate.pk)
     )

@@ -1,5 +1,7 @@
 """Factories for test data. Random values come from factory.Faker at build time."""
 
+import datetime
+
 import factory
 import wagtail_factories
 from wagtail.models import Page, Site
@@ -19,7 +21,15 @@ from assessments.models import (
     SingleChoiceQuestion,
     TrueFalseQuestion,
 )
-from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from certificates.codes import code_display, code_generate
+from certificates.models import Certificate, CourseCertificateSettings
+from courses.models import (
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+)
 from training.models import JobRole, User
 
 
@@ -257,3 +267,57 @@ def make_questions(count: int, **fields) -> list:
     return [
         QUESTION_FACTORIES[i % len(QUESTION_FACTORIES)](**fields) for i in range(count)
     ]
+
+
+# --- certificates -------------------------------------------------------------------
+
+
+class CourseCompletionFactory(factory.django.DjangoModelFactory):
+    """A completion record on its own: no signal, so no certificate is issued."""
+
+    class Meta:
+        model = CourseCompletion
+
+    user = factory.SubFactory(UserFactory)
+    completed_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate row as issued, without a PDF or signature (for listings and
+    verify pages). Use ``certificates.services.certificate_issue`` for the real thing.
+    """
+
+    class Meta:
+        model = Certificate
+
+    code = factory.LazyFunction(code_generate)
+    user = factory.SubFactory(UserFactory)
+    course = None
+    completion = factory.LazyAttribute(
+        lambda o: (
+            CourseCompletionFactory(user=o.user, course=o.course)
+            if o.course is not None
+            else None
+        )
+    )
+    holder_name = factory.LazyAttribute(lambda o: o.user.full_name)
+    course_title = factory.LazyAttribute(
+        lambda o: o.course.title if o.course else "Foundation course"
+    )
+    cpd_hours = 6
+    completed_on = factory.LazyFunction(datetime.date.today)
+    issuer_name = "ADVANCE training programme"
+    signatory_name = factory.Faker("name", locale="en_GB")
+    signatory_role = "Programme lead"
+    verify_url = factory.LazyAttribute(
+        lambda o: f"http://testserver/verify/{code_display(o.code)}/"
+    )
+    issued_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+class CourseCertificateSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseCertificateSettings
+
+    signatory_name = factory.Faker("name", locale="en_GB")
+    signatory_role = "Course lead"

@@ -30,6 +30,7 @@ def user_data_export(*, user: User) -> dict:
 PERSONAL_DATA_SOURCES = [
     "courses.selectors.personal_data",
     "assessments.selectors.personal_data",
+    "certificates.selectors.personal_data",
 ]
 
 

@@ -63,4 +63,9 @@ class Command(BaseCommand):
         return [import_string(path) for path in DEMO_STEPS]
 
 
-DEMO_STEPS: list[str] = ["assessments.demo.load"]
+DEMO_STEPS: list[str] = [
+    "assessments.demo.load",
+    # After the step that creates demo learners and completions (people.yaml):
+    # it prepares their certificates (revoked, expired) and prints verify links.
+    "certificates.demo.load",
+]
