@@ -178,7 +178,9 @@ def _course_categories(quizzes) -> dict[str, set[str]]:
     by_course: dict[str, set[str]] = defaultdict(set)
     for spec in quizzes:
         slugs = by_course[spec.course_slug]
-        slugs.update(category_of[k] for k in spec.data.get("questions") or [])
+        slugs.update(
+            category_of[k] for k in spec.data.get("questions") or [] if k in category_of
+        )
         draw = spec.data.get("draw") or {}
         if draw.get("category"):
             slugs.add(draw["category"])

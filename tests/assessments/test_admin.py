@@ -323,3 +323,22 @@ def test_editor_sees_quiz_page_with_question_preview(trainer_client, quiz):
     html = trainer_client.get(quiz.url).content.decode()
     assert "You are viewing this quiz as an editor" in html
     assert "Feedback on" not in html
+
+
+def test_question_bank_menu_screens_open_for_trainers(trainer_client):
+    for name in ("question", "scenario", "questioncategory"):
+        for view in ("list", "add"):
+            url = reverse(f"wagtailsnippets_assessments_{name}:{view}")
+            assert trainer_client.get(url).status_code == 200, url
+    response = trainer_client.post(
+        reverse("wagtailsnippets_assessments_scenario:add"),
+        {"title": "Dan", "key": "dan", "text": rich_text("<p>Dan is shaky.</p>")},
+    )
+    assert response.status_code == 302
+    html = trainer_client.get("/admin/").content.decode()
+    assert "Question bank" in html
+
+
+def test_learners_cannot_reach_the_question_bank(enrolled_client):
+    url = reverse("wagtailsnippets_assessments_question:list")
+    assert enrolled_client.get(url).status_code == 302
