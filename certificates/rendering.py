@@ -27,6 +27,7 @@ import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -53,8 +54,96 @@ FONT_FILES = {
 # scaled PNG, so a huge upload costs one rendition, not a huge PDF.
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 BRAND = (11, 85, 97)  # --brand in site.css
-BRAND_LIGHT = (196, 219, 222)
 GOLD = (176, 141, 58)
+SANS = "Certificate Sans"
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    """A font embedded only when printed text uses its script.
+
+    ``needs_shaping`` are the signs that an OpenType shaper would have to reorder
+    (vowel signs written before the consonant, or around it) or join into
+    conjuncts (the virama). ReportLab, under xhtml2pdf, has no shaper for these
+    scripts, so text with one of them would print wrongly; it is refused instead,
+    with a message saying so. Text without them prints correctly.
+    """
+
+    family: str
+    path: str | None
+    script: str
+    ranges: tuple[tuple[int, int], ...]
+    needs_shaping: str = ""
+    first: bool = False  # before DejaVu: Arabic, for its Urdu letter forms
+
+    def used_in(self, text: str) -> bool:
+        return any(lo <= ord(char) <= hi for char in text for lo, hi in self.ranges)
+
+
+SCRIPT_FONTS = (
+    ScriptFont(
+        "Certificate Arabic",
+        "fonts/NotoSansArabic-Bold.ttf",
+        "Arabic",
+        (
+            (0x0600, 0x06FF),
+            (0x0750, 0x077F),
+            (0x08A0, 0x08FF),
+            (0xFB50, 0xFDFF),
+            (0xFE70, 0xFEFF),
+        ),
+        first=True,
+    ),
+    ScriptFont(
+        "Certificate Bengali",
+        "fonts/NotoSansBengali-Bold.ttf",
+        "Bengali",
+        ((0x0980, 0x09FF),),
+        needs_shaping="\u09bf\u09c7\u09c8\u09cb\u09cc\u09cd",
+    ),
+    ScriptFont(
+        "Certificate Devanagari",
+        "fonts/NotoSansDevanagari-Bold.ttf",
+        "Devanagari",
+        ((0x0900, 0x097F),),
+        needs_shaping="\u093f\u094d\u094e",
+    ),
+    ScriptFont(
+        "Certificate Gurmukhi",
+        "fonts/NotoSansGurmukhi-Bold.ttf",
+        "Gurmukhi",
+        ((0x0A00, 0x0A7F),),
+        needs_shaping="\u0a3f\u0a4d",
+    ),
+    ScriptFont(
+        "Certificate Gujarati",
+        "fonts/NotoSansGujarati-Bold.ttf",
+        "Gujarati",
+        ((0x0A80, 0x0AFF),),
+        needs_shaping="\u0abf\u0acd",
+    ),
+    ScriptFont(
+        "Certificate Tamil",
+        "fonts/NotoSansTamil-Bold.ttf",
+        "Tamil",
+        ((0x0B80, 0x0BFF),),
+        needs_shaping="\u0bc6\u0bc7\u0bc8\u0bca\u0bcb\u0bcc",
+    ),
+    # ReportLab's built-in Adobe CJK font: every PDF reader supplies it, so it is
+    # named, not embedded (a CJK font file is tens of megabytes).
+    ScriptFont(
+        "STSong-Light",
+        None,
+        "Chinese",
+        (
+            (0x3000, 0x303F),
+            (0x3400, 0x4DBF),
+            (0x4E00, 0x9FFF),
+            (0xF900, 0xFAFF),
+            (0xFF00, 0xFFEF),
+        ),
+    ),
+)
 
 
 class CertificateRenderError(Exception):
@@ -278,6 +367,33 @@ def frame_png() -> bytes:
 # -- the certificate ----------------------------------------------------------------
 
 
+def script_fonts(text: str) -> list[ScriptFont]:
+    return [font for font in SCRIPT_FONTS if font.used_in(text)]
+
+
+def shaping_problem(text: str) -> str | None:
+    """Why ``text`` cannot be printed correctly, or None if it can."""
+    for font in script_fonts(text):
+        for char in font.needs_shaping:
+            if char in text:
+                return (
+                    f"“{text}” is in {font.script} script and uses a sign "
+                    f"(U+{ord(char):04X}) that must be reordered or joined to be "
+                    f"printed correctly, which the PDF renderer cannot do yet. "
+                    f"Reissue the certificate with the name in Latin letters."
+                )
+    return None
+
+
+def font_stack(text: str) -> str:
+    """The CSS font-family list for a piece of printed text."""
+    fonts = script_fonts(text)
+    families = [f.family for f in fonts if f.first]
+    families.append(SANS)
+    families += [f.family for f in fonts if not f.first]
+    return ", ".join(f'"{family}"' for family in families)
+
+
 def format_hours(hours: Decimal) -> str:
     """6.0 -> "6", 7.5 -> "7.5"."""
     return f"{Decimal(hours).normalize():f}"
@@ -311,6 +427,22 @@ def certificate_render(
     *, certificate, logo=None, signature_image=None, frame: bool = True
 ) -> bytes:
     """The PDF for a certificate: its snapshot, QR code, logo and signature."""
+    printed = {
+        "holder_name": certificate.holder_name,
+        "course_title": certificate.course_title,
+        "issuer_name": certificate.issuer_name,
+        "signatory_name": certificate.signatory_name,
+        "signatory_role": certificate.signatory_role,
+    }
+    for text in printed.values():
+        if problem := shaping_problem(text):
+            raise CertificateRenderError(problem)
+    static = _url_path(settings.STATIC_URL)
+    faces = [
+        {"family": font.family, "url": static + font.path}
+        for font in script_fonts(" ".join(printed.values()))
+        if font.path
+    ]
     qr = png_data_uri(qr_png(certificate.verify_url))
     trusted = [qr]
     logo_uri = signature_uri = frame_uri = None
@@ -325,7 +457,6 @@ def certificate_render(
     if frame:
         frame_uri = png_data_uri(frame_png())
         trusted.append(frame_uri)
-    static = _url_path(settings.STATIC_URL)
     html = render_to_string(
         TEMPLATE,
         {
@@ -341,6 +472,8 @@ def certificate_render(
             "signature_uri": signature_uri,
             "frame_uri": frame_uri,
             "fonts": {name: static + path for name, path in FONT_FILES.items()},
+            "script_faces": faces,
+            "stacks": {name: font_stack(text) for name, text in printed.items()},
         },
     )
     return html_to_pdf(html, trusted=trusted)

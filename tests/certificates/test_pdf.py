@@ -20,8 +20,10 @@ NAMES = [
     "Олена Шевчук",
     "Mairead NicDhòmhnaill",
     "Seán Mac Giolla Phádraig",
+    "সুমাইয়া রহমান",  # Bengali, with a fallback font embedded only when needed
+    "陈美玲",  # Chinese, in the PDF reader's own Adobe CJK font
 ]
-ARABIC_NAMES = ["يوسف الحداد", "محمد عبد الله"]
+ARABIC_NAMES = ["يوسف الحداد", "محمد عبد الله", "سارہ قریشی"]  # the last is Urdu
 
 
 def _text(certificate) -> str:
@@ -46,6 +48,25 @@ def test_arabic_names_come_out_as_joined_text(issue, name):
     text = _text(certificate)
     assert name not in text  # the joined forms, not the isolated letters, are drawn
     assert name in unicodedata.normalize("NFKC", text)
+
+
+def test_scripts_the_renderer_cannot_shape_are_refused_with_a_reason(issue):
+    certificate = issue(full_name="ਹਰਪ੍ਰੀਤ ਕੌਰ")
+    assert certificate.pdf_state == PdfState.FAILED
+    assert "Gurmukhi" in certificate.pdf_error
+    assert "Reissue" in certificate.pdf_error
+    assert not certificate.pdf
+
+
+def test_fallback_fonts_are_embedded_only_when_a_name_needs_them(issue):
+    def fonts(certificate):
+        page = PdfReader(io.BytesIO(certificate.pdf.read())).pages[0]
+        return {str(font["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+
+    latin = fonts(issue(full_name="Zoë Hartley"))
+    assert not any("Noto" in name for name in latin), latin
+    bengali = fonts(issue(full_name="সুমাইয়া রহমান"))
+    assert any("NotoSansBengali" in name for name in bengali), bengali
 
 
 def test_the_certificate_states_everything_an_employer_checks(issue, validity_course):
