@@ -23,7 +23,12 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.generic import FormView, View
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import (
+    BulkActionsCheckboxColumn,
+    Column,
+    DateColumn,
+    TitleColumn,
+)
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
@@ -123,6 +128,15 @@ class StatusColumn(Column):
 class CertificateIndexView(IndexView):
     """Search by code (any case, with or without dashes) or by name."""
 
+    @cached_property
+    def columns(self):
+        # No bulk-action checkboxes: the only bulk action, delete, is never allowed.
+        return [
+            column
+            for column in super().columns
+            if not isinstance(column, BulkActionsCheckboxColumn)
+        ]
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
@@ -180,30 +194,6 @@ def action_buttons(view, certificate, *, menu: bool = False) -> list:
 class CertificateInspectView(InspectView):
     """Everything about one certificate, with its PDF state and the actions."""
 
-    fields = [
-        "display_code",
-        "status_label",
-        "pdf_state",
-        "holder_name",
-        "course_title",
-        "cpd_hours",
-        "completed_on",
-        "issued_at",
-        "expires_at",
-        "issuer_name",
-        "signatory_name",
-        "signatory_role",
-        "verify_url",
-        "revoked_at",
-        "revoked_by",
-        "revocation_reason",
-        "reason_public",
-        "superseded_by",
-        "key_id",
-        "pdf_sha256",
-        "user",
-    ]
-
     def get_field_label(self, field_name, field):
         labels = {
             "display_code": "Code",
@@ -237,6 +227,10 @@ class CertificateHistoryView(HistoryView):
     """The audit trail: issue, revoke (with reason), reissue, PDF retries."""
 
     any_permission_required = ["view"]
+    header_buttons = []  # no "Edit": certificates are not edited
+
+    def get_edit_url(self, instance):
+        return None
 
 
 # -- actions ---------------------------------------------------------------------------
@@ -433,6 +427,29 @@ class CertificateViewSet(SnippetViewSet):
     inspect_view_class = CertificateInspectView
     history_view_class = CertificateHistoryView
     inspect_view_enabled = True
+    inspect_view_fields = [
+        "display_code",
+        "status_label",
+        "pdf_state",
+        "holder_name",
+        "course_title",
+        "cpd_hours",
+        "completed_on",
+        "issued_at",
+        "expires_at",
+        "issuer_name",
+        "signatory_name",
+        "signatory_role",
+        "verify_url",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+        "reason_public",
+        "superseded_by",
+        "key_id",
+        "pdf_sha256",
+        "user",
+    ]
     copy_view_enabled = False
     filterset_class = CertificateFilterSet
     search_fields = ["holder_name", "code"]

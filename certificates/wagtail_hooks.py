@@ -25,17 +25,25 @@ def register_certificate_log_actions(actions):
     actions.register_action(
         "certificates.issue", "Issue certificate", "Certificate issued"
     )
-    actions.register_action(
-        "certificates.reissue", "Reissue certificate", "Certificate reissued"
-    )
+
+    @actions.register_action("certificates.reissue")
+    class ReissueFormatter(LogFormatter):
+        label = "Reissue certificate"
+
+        def format_message(self, log_entry):
+            replacement = log_entry.data.get("replacement", "")
+            return f"Certificate reissued as {replacement}"
 
     @actions.register_action("certificates.revoke")
     class RevokeFormatter(LogFormatter):
         label = "Revoke certificate"
 
         def format_message(self, log_entry):
+            # The history listing shows comments only for models with revisions,
+            # so the reason goes in the message.
             shown = "shown" if log_entry.data.get("reason_public") else "not shown"
-            return f"Certificate revoked (reason {shown} publicly)"
+            reason = log_entry.data.get("reason", "")
+            return f"Certificate revoked: “{reason}” (reason {shown} publicly)"
 
         def format_comment(self, log_entry):
             return log_entry.data.get("reason", "")
