@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.forms import CheckboxSelectMultiple
+from django.forms import CheckboxSelectMultiple, Textarea
 from django.utils.text import Truncator
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -355,8 +355,13 @@ class ChoiceOption(Orderable):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")]),
-        FieldPanel("feedback"),
+        FieldRowPanel(
+            [
+                FieldPanel("text", widget=Textarea(attrs={"rows": 2})),
+                FieldPanel("is_correct"),
+            ]
+        ),
+        FieldPanel("feedback", widget=Textarea(attrs={"rows": 2})),
     ]
 
     def __str__(self):
@@ -567,8 +572,8 @@ class OrderingQuestion(Question):
     type_label = "Ordering"
     type_description = "Put steps in the right order."
     instructions = (
-        "Give each step its position, 1 for the first. You earn a share of the "
-        "marks for each step in its right place."
+        "Give each step its position, 1 for the first, using each position once. "
+        "You earn a share of the marks for each step in its right place."
     )
     prefetch = ("items",)
 

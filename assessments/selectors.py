@@ -200,6 +200,7 @@ class QuestionView:
     points: int
     scenario: dict | None = None
     show_scenario: bool = False
+    scenario_last: int = 0
     choices: list[Choice] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
@@ -305,12 +306,17 @@ def _question_view(
 
 
 def _mark_scenarios(views: list[QuestionView]) -> list[QuestionView]:
-    """Show a scenario once, above the first of a run of questions sharing it."""
-    previous = None
+    """Show a scenario once, above the first of a run of questions sharing it, and
+    say which questions it is for."""
+    first, first_key = None, None
     for view in views:
         current = view.scenario["key"] if view.scenario else None
-        view.show_scenario = current is not None and current != previous
-        previous = current
+        if current is not None and current == first_key:
+            first.scenario_last = view.number
+            continue
+        view.show_scenario = current is not None
+        view.scenario_last = view.number
+        first, first_key = view, current
     return views
 
 

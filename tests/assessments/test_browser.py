@@ -93,7 +93,8 @@ def tab_to(tab, locator, limit=60):
 
 
 def test_keyboard_only_quiz(live_server, quiz):
-    in_browser(live_server.url, lambda page: take_quiz(page, quiz.url))
+    url = quiz.url  # the ORM is not for the browser's thread (it runs a loop)
+    in_browser(live_server.url, lambda page: take_quiz(page, url))
 
 
 def take_quiz(page, quiz_url):

@@ -275,3 +275,16 @@ def test_expired_attempt_page_shows_the_result(enrolled_client, enrolled, module
     assert not attempt.is_open
     response = enrolled_client.post(save_url(attempt), {"question": "1"})
     assert response.status_code == 409
+
+
+def test_scenario_is_shown_once_above_its_questions(enrolled_client, enrolled, module):
+    from tests.factories import ScenarioFactory, TrueFalseQuestionFactory
+
+    scenario = ScenarioFactory(title="Dan, in withdrawal")
+    questions = [TrueFalseQuestionFactory(scenario=scenario) for _ in range(3)]
+    quiz = make_quiz(module=module, questions=[TrueFalseQuestionFactory(), *questions])
+    attempt = services.attempt_start(user=enrolled, quiz=quiz).attempt
+    html = enrolled_client.get(take_url(attempt)).content.decode()
+    assert html.count('class="quiz-scenario"') == 1
+    assert "Questions 2 to 4 are about this case study." in html
+    assert html.index("Dan, in withdrawal") < html.index("Question 2 ")
