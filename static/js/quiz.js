@@ -41,9 +41,10 @@
           .json()
           .catch(function () { return {}; })
           .then(function (body) {
-            if (response.ok) {
+            if (response.ok && typeof body.saved === "boolean") {
               if (body.saved) say(body.message || "Saved.");
             } else {
+              // An error, or a sign-in page after the session ended.
               say((body.error || "Your answer to question " + number + " could not be saved.") +
                   " Use the Save answers button.");
             }

@@ -342,3 +342,19 @@ def test_question_bank_menu_screens_open_for_trainers(trainer_client):
 def test_learners_cannot_reach_the_question_bank(enrolled_client):
     url = reverse("wagtailsnippets_assessments_question:list")
     assert enrolled_client.get(url).status_code == 302
+
+
+def test_bulk_delete_from_the_combined_listing(
+    trainer_client, enrolled, quiz, questions
+):
+    attempt = attempt_start(user=enrolled, quiz=quiz).attempt
+    attempt_submit(user=enrolled, attempt=attempt)
+    ids = [q.pk for q in questions[:2]]
+    url = "/admin/bulk/assessments/question/delete/?" + "&".join(f"id={i}" for i in ids)
+    assert trainer_client.get(url).status_code == 200
+    response = trainer_client.post(url)
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk__in=ids).exists()
+    assert not SingleChoiceQuestion.objects.filter(pk=ids[0]).exists()
+    attempt.refresh_from_db()
+    assert attempt.items.count() == 5 and attempt.score is not None
