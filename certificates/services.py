@@ -105,7 +105,8 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         user=user,
         course=course,
         completion=completion,
-        holder_name=_plain(user.full_name or user.email, limit=150),
+        # Never the email address: it would be printed and shown to verifiers.
+        holder_name=_plain(user.full_name, limit=150),
         course_title=_plain(course.title, limit=255),
         cpd_hours=course.hours,
         completed_on=timezone.localdate(completion.completed_at),
@@ -153,6 +154,11 @@ def certificate_produce(*, certificate: Certificate) -> bool:
     retry. Returns whether the certificate is now complete.
     """
     try:
+        if not certificate.holder_name:
+            raise CertificateRenderError(
+                "The learner's account has no name to print. Reissue the "
+                "certificate with the name as it should appear."
+            )
         pair = active_key_pair()
         statement = statement_text(statement_fields(certificate))
         signature = statement_sign(statement, pair=pair)

@@ -232,3 +232,27 @@ def test_concurrent_last_lessons_issue_one_certificate(home):
         thread.join()
     assert errors == []
     assert Certificate.objects.filter(user=learner, course=course).count() == 1
+
+
+def test_a_learner_without_a_name_is_never_printed_as_their_email(issue):
+    learner = UserFactory(full_name="")
+    certificate = issue(user=learner)
+    assert certificate.holder_name == ""
+    assert learner.email not in certificate.statement
+    assert certificate.pdf_state == PdfState.FAILED
+    assert "no name to print" in certificate.pdf_error
+    new = services.certificate_reissue(
+        certificate=certificate, by=None, holder_name="Ann Example"
+    )
+    assert new.pdf_state == PdfState.READY
+    assert new.holder_name == "Ann Example"
+
+
+def test_check_deploy_warns_when_no_signing_key_is_configured(settings, monkeypatch):
+    from certificates.checks import signing_key_configured
+
+    monkeypatch.delenv("CERTIFICATE_SIGNING_KEYS_FILE", raising=False)
+    settings.CERTIFICATE_SIGNING_KEY = ""
+    assert [w.id for w in signing_key_configured(None)] == ["certificates.W001"]
+    settings.CERTIFICATE_SIGNING_KEY = "configured"
+    assert signing_key_configured(None) == []
