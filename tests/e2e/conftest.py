@@ -1,13 +1,18 @@
 """Browser tests: headless Chromium (Debian's package) driven by Playwright.
 
-They run against pytest-django's live server and are skipped, with the reason shown,
-where Chromium is not installed.
+They run against pytest-django's live server, and are skipped, with the reason shown,
+where Chromium is not installed. Each browser session runs in a thread of its own:
+Playwright's sync API runs an event loop in its thread, and the test thread keeps
+using the ORM (and its transactional set-up) as usual.
 """
 
-import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from wagtail.models import Site
+
+from tests.factories import make_home
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
@@ -20,49 +25,66 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls made
-# by the tests themselves are ordinary synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+DESKTOP = {"width": 1200, "height": 900}
+PHONE = {"width": 375, "height": 740}
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True)
+            )
             if not CHROMIUM:
                 item.add_marker(pytest.mark.skip(reason="Chromium is not installed"))
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+@pytest.fixture
+def live_home(live_server):
+    """The catalogue home page, served by the live server's host and port."""
+    home = make_home()
+    host, port = live_server.url.split("//")[1].rsplit(":", 1)
+    Site.objects.filter(is_default_site=True).update(hostname=host, port=int(port))
+    return home
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1200, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def browse(live_server):
+    """``browse(flow, viewport=DESKTOP)`` runs ``flow(page)`` in headless Chromium.
+
+    Read what the flow needs from the database before calling: the ORM is not for
+    the browser's thread.
+    """
+
+    def run_flow(flow, *, viewport=DESKTOP, is_mobile=False):
+        from playwright.sync_api import sync_playwright
+
+        def run():
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                )
+                try:
+                    context = browser.new_context(
+                        base_url=live_server.url, viewport=viewport, is_mobile=is_mobile
+                    )
+                    page = context.new_page()
+                    page.set_default_timeout(10_000)
+                    flow(page)
+                finally:
+                    browser.close()
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(run).result()
+
+    return run_flow
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def tab_to(page, locator, limit=80):
+    """Press Tab until ``locator`` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Could not reach {locator} with Tab")

@@ -1,18 +1,11 @@
 """A learner takes a quiz with every question type using only the keyboard, in a
-real browser (headless Chromium via Playwright), with autosave running.
-
-The browser runs in a thread of its own: Playwright's sync API refuses to start in
-a thread where another sync session (tests/e2e keeps one for the whole run) has its
-event loop, and this way the two never meet, whichever runs first.
-"""
-
-import shutil
-from concurrent.futures import ThreadPoolExecutor
+real browser (headless Chromium via Playwright), with autosave running."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from courses.models import Enrolment, ModulePage
+from tests.e2e.conftest import tab_to
 from tests.factories import (
     MatchingQuestionFactory,
     MultipleResponseQuestionFactory,
@@ -21,32 +14,15 @@ from tests.factories import (
     TrueFalseQuestionFactory,
     UserFactory,
     make_course,
-    make_home,
     make_quiz,
 )
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
 
 PASSWORD = "a-long-passphrase-7"
 
 
 @pytest.fixture
-def quiz(live_server):
-    from wagtail.models import Site
-
-    home = make_home()
-    Site.objects.filter(is_default_site=True).update(
-        hostname=live_server.url.split("//")[1].split(":")[0],
-        port=int(live_server.url.rsplit(":", 1)[1]),
-    )
-    course = make_course(home=home, modules=1, lessons_per_module=0)
+def quiz(live_home):
+    course = make_course(home=live_home, modules=1, lessons_per_module=0)
     module = ModulePage.objects.child_of(course).get()
     questions = [
         SingleChoiceQuestionFactory(),
@@ -61,44 +37,14 @@ def quiz(live_server):
     return quiz
 
 
-def in_browser(base_url: str, flow) -> None:
-    """Run ``flow(page)`` in headless Chromium, in a thread of its own."""
-
-    def run():
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS
-            )
-            try:
-                context = browser.new_context(
-                    base_url=base_url, viewport={"width": 1200, "height": 900}
-                )
-                page = context.new_page()
-                page.set_default_timeout(10_000)
-                flow(page)
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run).result()
-
-
-def tab_to(tab, locator, limit=60):
-    """Press Tab until ``locator`` has focus (as a keyboard user would)."""
-    for _ in range(limit):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        tab.keyboard.press("Tab")
-    raise AssertionError(f"Could not reach {locator} with Tab")
-
-
-def test_keyboard_only_quiz(live_server, quiz):
+def test_keyboard_only_quiz(browse, quiz):
     url = quiz.url  # the ORM is not for the browser's thread (it runs a loop)
-    in_browser(live_server.url, lambda page: take_quiz(page, url))
+    browse(lambda page: take_quiz(page, url))
 
 
 def take_quiz(page, quiz_url):
     page.goto("/accounts/login/")
+    expect(page.get_by_label("Email address")).to_be_focused()  # autofocus
     page.keyboard.type("quiz@example.org")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
