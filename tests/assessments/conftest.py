@@ -20,24 +20,6 @@ def quiz(module, questions):
     return make_quiz(module=module, questions=questions, max_attempts=3)
 
 
-def correct_answers(attempt) -> dict[int, object]:
-    """The full-marks response for every question of an attempt, by position."""
-    answers = {}
-    for item in attempt.items.order_by("position"):
-        key, kind = item.answer_key, item.question_type
-        if kind == "single_choice" or kind == "true_false":
-            answers[item.position] = key["correct"][0]
-        elif kind == "multiple_response":
-            answers[item.position] = sorted(key["correct"])
-        elif kind == "ordering":
-            answers[item.position] = {
-                item_id: index for index, item_id in enumerate(key["order"], start=1)
-            }
-        elif kind == "matching":
-            answers[item.position] = dict(key["pairs"])
-    return answers
-
-
 def wrong_answers(attempt) -> dict[int, object]:
     """A zero-mark response for every question of an attempt."""
     answers = {}

@@ -11,9 +11,9 @@ from django.db import close_old_connections, connection
 
 from assessments import services
 from assessments.models import Attempt
+from assessments.selectors import model_answers
 from courses.models import CourseCompletion, Enrolment, LessonPage, ModulePage
 from courses.services import lesson_complete
-from tests.assessments.conftest import correct_answers
 from tests.factories import (
     UserFactory,
     make_course,
@@ -106,7 +106,7 @@ def test_concurrent_submits_grade_once(setup):
     lesson_complete(user=learner, lesson=LessonPage.objects.child_of(module).get())
     assert not CourseCompletion.objects.exists()  # the quiz is still to pass
     attempt = services.attempt_start(user=learner, quiz=quiz).attempt
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     results, errors = run_together(
         lambda: services.attempt_submit(user=learner, attempt=attempt, answers=answers)
     )
@@ -124,7 +124,7 @@ def test_autosave_racing_submit_never_changes_a_marked_attempt(setup):
     learner, _, module = setup
     quiz = make_quiz(module=module, questions=make_questions(5))
     attempt = services.attempt_start(user=learner, quiz=quiz).attempt
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     calls = iter(range(THREADS))
 
     def save_or_submit():

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
-from tests.assessments.conftest import correct_answers, form_data
+from assessments.selectors import model_answers
+from tests.assessments.conftest import form_data
 from tests.factories import make_questions, make_quiz
 
 
@@ -48,7 +49,7 @@ def test_attempt_page_queries_do_not_grow(
 ):
     small, large = (_started(enrolled, quiz) for quiz in quizzes)
     for attempt in (small, large):
-        services.answers_save(attempt=attempt, answers=correct_answers(attempt))
+        services.answers_save(attempt=attempt, answers=model_answers(attempt))
         enrolled_client.get(reverse("assessments:attempt", args=[attempt.pk]))
     expected = _count(
         enrolled_client, "get", reverse("assessments:attempt", args=[small.pk])
@@ -65,7 +66,7 @@ def test_submit_and_result_queries_do_not_grow(
     enrolled_client.get(reverse("assessments:attempt", args=[small.pk]))
 
     def submit(attempt):
-        data = {**form_data(attempt, correct_answers(attempt)), "action": "submit"}
+        data = {**form_data(attempt, model_answers(attempt)), "action": "submit"}
         return reverse("assessments:attempt", args=[attempt.pk]), data
 
     url, data = submit(small)
@@ -90,7 +91,7 @@ def test_autosave_queries_do_not_grow(
     small, large = (_started(enrolled, quiz) for quiz in quizzes)
 
     def autosave(attempt):
-        answers = correct_answers(attempt)
+        answers = model_answers(attempt)
         return reverse("assessments:answer_save", args=[attempt.pk]), {
             **form_data(attempt, {1: answers[1]}),
             "question": "1",

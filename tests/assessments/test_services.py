@@ -13,6 +13,7 @@ from assessments.selectors import (
     attempt_review,
     best_score,
     has_passed,
+    model_answers,
     passed_quiz_ids,
     personal_data,
     quiz_overview,
@@ -20,7 +21,7 @@ from assessments.selectors import (
 from courses.models import CourseCompletion, Enrolment, LessonPage, ModulePage
 from courses.selectors import course_progress
 from courses.services import lesson_complete
-from tests.assessments.conftest import correct_answers, wrong_answers
+from tests.assessments.conftest import wrong_answers
 from tests.factories import (
     QuestionCategoryFactory,
     ScenarioFactory,
@@ -74,7 +75,7 @@ def test_attempt_limit(enrolled, quiz):
 
 def test_answer_save_keeps_answers_and_refuses_bad_ones(enrolled, quiz):
     attempt = start(enrolled, quiz)
-    right = correct_answers(attempt)
+    right = model_answers(attempt)
     services.answer_save(attempt=attempt, position=1, response=right[1])
     with pytest.raises(ValidationError):
         services.answer_save(attempt=attempt, position=1, response=["o999999"])
@@ -97,7 +98,7 @@ def test_option_from_another_question_is_refused(enrolled, quiz):
 def test_submit_grades_once(enrolled, quiz):
     attempt = start(enrolled, quiz)
     first = services.attempt_submit(
-        user=enrolled, attempt=attempt, answers=correct_answers(attempt)
+        user=enrolled, attempt=attempt, answers=model_answers(attempt)
     )
     assert first.graded_now and first.attempt.passed
     assert first.attempt.score == 5 and first.attempt.percent == 100
@@ -128,7 +129,7 @@ def test_only_the_owner_submits(enrolled, quiz):
 def test_pass_mark_is_compared_exactly(enrolled, module):
     quiz = make_quiz(module=module, questions=make_questions(5), pass_mark=80)
     attempt = start(enrolled, quiz)
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     answers.pop(5)  # 4 of 5 = 80%: a pass
     assert services.attempt_submit(user=enrolled, attempt=attempt, answers=answers)
     attempt.refresh_from_db()
@@ -140,7 +141,7 @@ def test_time_limit_late_submit_marks_only_answers_saved_in_time(enrolled, modul
     now = timezone.now()
     attempt = start(enrolled, quiz, now=now)
     assert attempt.deadline == now + timedelta(minutes=10)
-    right = correct_answers(attempt)
+    right = model_answers(attempt)
     services.answer_save(
         attempt=attempt, position=1, response=right[1], now=now + timedelta(minutes=5)
     )
@@ -169,7 +170,7 @@ def test_expired_open_attempt_is_marked_when_the_next_starts(enrolled, module):
 
 def test_editing_or_deleting_questions_never_changes_a_past_attempt(enrolled, quiz):
     attempt = start(enrolled, quiz)
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     item = attempt.items.get(question_type="single_choice")
     question = item.question
     # An edit between start and submit: the learner is marked on what they saw.
@@ -199,7 +200,7 @@ def test_editing_or_deleting_questions_never_changes_a_past_attempt(enrolled, qu
 
 def test_quiz_pass_mark_change_does_not_change_past_result(enrolled, quiz):
     attempt = start(enrolled, quiz)
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     answers.pop(1)
     services.attempt_submit(user=enrolled, attempt=attempt, answers=answers)
     quiz.pass_mark = 100
@@ -225,7 +226,7 @@ def test_passing_the_last_quiz_completes_the_course(home):
 
     attempt = start(learner, quiz)
     result = services.attempt_submit(
-        user=learner, attempt=attempt, answers=correct_answers(attempt)
+        user=learner, attempt=attempt, answers=model_answers(attempt)
     )
     assert result.course_completed_now
     assert CourseCompletion.objects.filter(user=learner, course=course).exists()
@@ -242,7 +243,7 @@ def test_pass_selectors(enrolled, quiz, module):
     assert not has_passed(enrolled, quiz)
     passed = start(enrolled, quiz)
     services.attempt_submit(
-        user=enrolled, attempt=passed, answers=correct_answers(passed)
+        user=enrolled, attempt=passed, answers=model_answers(passed)
     )
     assert has_passed(enrolled, quiz)
     assert passed_quiz_ids(enrolled, [quiz.pk, other.pk]) == {quiz.pk}
@@ -313,7 +314,7 @@ def test_show_answers_rule(enrolled, module):
     assert not quiz_overview(user=enrolled, quiz=quiz).answers_visible
     attempt = start(enrolled, quiz)
     services.attempt_submit(
-        user=enrolled, attempt=attempt, answers=correct_answers(attempt)
+        user=enrolled, attempt=attempt, answers=model_answers(attempt)
     )
     assert quiz_overview(user=enrolled, quiz=quiz).answers_visible
     quiz.show_answers = ShowAnswers.NEVER
@@ -323,7 +324,7 @@ def test_show_answers_rule(enrolled, module):
 def test_personal_data_export(enrolled, quiz):
     attempt = start(enrolled, quiz)
     services.attempt_submit(
-        user=enrolled, attempt=attempt, answers=correct_answers(attempt)
+        user=enrolled, attempt=attempt, answers=model_answers(attempt)
     )
     data = personal_data(user=enrolled)["quiz_attempts"]
     assert data[0]["quiz"] == quiz.title and data[0]["passed"] is True

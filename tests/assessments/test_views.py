@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Attempt, ShowAnswers
-from tests.assessments.conftest import correct_answers, form_data, wrong_answers
+from assessments.selectors import model_answers
+from tests.assessments.conftest import form_data, wrong_answers
 from tests.factories import UserFactory, make_questions, make_quiz
 
 
@@ -39,7 +40,7 @@ def test_quiz_page_start_take_submit_review(enrolled_client, quiz):
 
     response = enrolled_client.post(
         take_url(attempt),
-        {**form_data(attempt, correct_answers(attempt)), "action": "submit"},
+        {**form_data(attempt, model_answers(attempt)), "action": "submit"},
     )
     assert response["Location"] == result_url(attempt)
     html = enrolled_client.get(result_url(attempt)).content.decode()
@@ -87,7 +88,7 @@ def test_form_is_accessible_without_javascript(enrolled_client, attempt):
 
 
 def test_save_without_javascript_then_resume(enrolled_client, attempt, quiz):
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     response = enrolled_client.post(
         take_url(attempt), {**form_data(attempt, answers), "action": "save"}
     )
@@ -102,7 +103,7 @@ def test_save_without_javascript_then_resume(enrolled_client, attempt, quiz):
 
 
 def test_autosave_json(enrolled_client, attempt):
-    answers = correct_answers(attempt)
+    answers = model_answers(attempt)
     data = form_data(attempt, {2: answers[2]})
     data["question"] = "2"
     response = enrolled_client.post(save_url(attempt), data)
@@ -123,12 +124,12 @@ def test_autosave_json(enrolled_client, attempt):
 )
 def test_autosave_bad_input(enrolled_client, attempt, data, status, message):
     services.answer_save(
-        attempt=attempt, position=1, response=correct_answers(attempt)[1]
+        attempt=attempt, position=1, response=model_answers(attempt)[1]
     )
     response = enrolled_client.post(save_url(attempt), data)
     assert response.status_code == status
     assert message in response.json()["error"]
-    assert attempt.items.get(position=1).response == correct_answers(attempt)[1]
+    assert attempt.items.get(position=1).response == model_answers(attempt)[1]
 
 
 def test_autosave_ordering_bad_position(enrolled_client, attempt):
@@ -167,7 +168,7 @@ def test_closed_attempt_refuses_changes(enrolled_client, attempt):
 
 
 def test_double_submit_returns_the_same_result(enrolled_client, attempt):
-    data = {**form_data(attempt, correct_answers(attempt)), "action": "submit"}
+    data = {**form_data(attempt, model_answers(attempt)), "action": "submit"}
     first = enrolled_client.post(take_url(attempt), data)
     second = enrolled_client.post(
         take_url(attempt),
