@@ -112,7 +112,6 @@ def make_course(
 # --- assessments ------------------------------------------------------------------
 
 
-
 class QuestionCategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = QuestionCategory

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from courses.demo import load_catalogue
 from training.demo import demo_accounts_ensure
@@ -44,10 +45,15 @@ class Command(BaseCommand):
             f"Pages: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} already there."
         )
-        for step in self.extra_steps():
-            message = step(root=root, quizzes=quizzes, update=update)
-            if message:
-                self.stdout.write(message)
+        # Demo learners' example.org addresses are not real: send their emails
+        # (certificate issued, and so on) nowhere instead of printing each one.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+        ):
+            for step in self.extra_steps():
+                message = step(root=root, quizzes=quizzes, update=update)
+                if message:
+                    self.stdout.write(message)
         accounts = demo_accounts_ensure()
         self.stdout.write(self.style.SUCCESS("Demo accounts (demo mode only):"))
         for account in accounts:
@@ -64,8 +70,10 @@ class Command(BaseCommand):
 
 
 DEMO_STEPS: list[str] = [
+    # The question bank and the quizzes placed in the course files' modules.
     "assessments.demo.load",
-    # After the step that creates demo learners and completions (people.yaml):
-    # it prepares their certificates (revoked, expired) and prints verify links.
+    # Demo learners from people.yaml, working through their courses.
+    "training.demo_people.load",
+    # Their certificates: revoked and expired ones made so; prints verify links.
     "certificates.demo.load",
 ]

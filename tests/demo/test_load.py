@@ -1,0 +1,80 @@
+"""Loading the demo: everything arrives, twice adds nothing, and the foundation
+course can be completed end to end with its quizzes passed."""
+
+import random
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from assessments.models import Attempt, Question, QuizPage
+from assessments.selectors import model_answers
+from assessments.services import attempt_start, attempt_submit
+from certificates.models import Certificate
+from courses.models import CourseCompletion, CoursePage, LessonPage, ModulePage
+from courses.selectors import course_progress
+from courses.services import enrolment_create, lesson_complete
+from tests.factories import UserFactory
+from training.models import User
+
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            CoursePage, ModulePage, LessonPage, QuizPage, Question, User,
+            CourseCompletion, Certificate, Attempt,
+        )
+    }  # fmt: skip
+
+
+def test_demo_loads_once_and_the_foundation_course_can_be_completed(settings):
+    call_command("load_demo", force=True, root=DEMO, stdout=open("/dev/null", "w"))
+    first = counts()
+    call_command("load_demo", force=True, root=DEMO, stdout=open("/dev/null", "w"))
+    assert counts() == first
+    assert first["CoursePage"] == 3
+    assert first["QuizPage"] >= 10
+    assert first["Question"] >= 60
+    assert first["Certificate"] >= 3
+    assert {"learner@example.org", "trainer@example.org", "admin@example.org"} <= set(
+        User.objects.values_list("email", flat=True)
+    )
+
+    foundation = CoursePage.objects.get(slug="foundation")
+    learner = UserFactory(full_name="Test Learner")
+    enrolment_create(user=learner, course=foundation)
+    rng = random.Random(7)
+    for module in course_progress(course=foundation, user=learner).modules:
+        for step in module.steps:
+            if isinstance(step.page, LessonPage):
+                lesson_complete(user=learner, lesson=step.page)
+            else:
+                attempt = attempt_start(user=learner, quiz=step.page, rng=rng).attempt
+                result = attempt_submit(
+                    user=learner, attempt=attempt, answers=model_answers(attempt)
+                )
+                assert result.attempt.passed, f"{step.page.title} cannot be passed"
+    progress = course_progress(course=foundation, user=learner)
+    assert progress.complete
+    assert Certificate.objects.filter(user=learner, course=foundation).exists()
+
+
+def test_every_quiz_can_be_passed_with_its_model_answers():
+    call_command("load_demo", force=True, root=DEMO, stdout=open("/dev/null", "w"))
+    learner = UserFactory()
+    rng = random.Random(11)
+    for course in CoursePage.objects.all():
+        enrolment_create(user=learner, course=course)
+        course.sequential = False  # reach every quiz without working through lessons
+        course.save(update_fields=["sequential"])
+    for quiz in QuizPage.objects.live():
+        attempt = attempt_start(user=learner, quiz=quiz, rng=rng).attempt
+        assert attempt.items.exists(), f"{quiz.title} draws no questions"
+        result = attempt_submit(
+            user=learner, attempt=attempt, answers=model_answers(attempt)
+        )
+        assert result.attempt.percent >= quiz.pass_mark, quiz.title

@@ -1,0 +1,108 @@
+"""Demo learners with a history, so reports, statistics and certificates have
+something in them (``load_demo`` step).
+
+Each learner in ``fixtures/demo/people.yaml`` is enrolled on their course and works
+through it through the same services a learner's clicks call, at times spread over
+the past year: lessons marked complete, quizzes taken with the model answers (or
+left blank, for the attempt that fails first), courses completed. Completions send
+``course_completed``, so certificates are issued as they would be. A learner who
+already exists is left alone, so loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import QuizPage
+from assessments.selectors import model_answers
+from assessments.services import attempt_start, attempt_submit
+from courses.models import CoursePage, LessonPage
+from courses.selectors import course_progress
+from courses.services import enrolment_create, lesson_complete
+
+from .models import JobRole, User
+
+NOT_STARTED = "not_started"
+PART_WAY = "part_way"
+FAILED_THEN_PASSED = "failed_then_passed"
+FINISHING = {"completed", "completed_revoked", "completed_expired", FAILED_THEN_PASSED}
+
+
+def _people(root: Path) -> list[dict]:
+    path = root / "people.yaml"
+    if not path.exists():
+        return []
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("learners", [])
+
+
+def _take_quiz(*, user, quiz: QuizPage, when: datetime, rng, fail_first: bool):
+    if fail_first:
+        attempt = attempt_start(user=user, quiz=quiz, now=when, rng=rng).attempt
+        attempt_submit(user=user, attempt=attempt, answers={}, now=when)
+        when += timedelta(days=2)
+    attempt = attempt_start(user=user, quiz=quiz, now=when, rng=rng).attempt
+    attempt_submit(user=user, attempt=attempt, answers=model_answers(attempt), now=when)
+
+
+def _work_through(*, user, course: CoursePage, progress_kind: str, start, rng) -> None:
+    """Do the steps of the course in order, as far as ``progress_kind`` goes."""
+    enrolment_create(user=user, course=course, now=start)
+    if progress_kind == NOT_STARTED:
+        return
+    steps = [
+        s for m in course_progress(course=course, user=user).modules for s in m.steps
+    ]
+    stop_at = len(steps) // 2 if progress_kind == PART_WAY else len(steps)
+    when = start + timedelta(days=1)
+    failed_once = progress_kind != FAILED_THEN_PASSED
+    for step in steps[:stop_at]:
+        when += timedelta(hours=rng.randint(2, 40))
+        if isinstance(step.page, LessonPage):
+            lesson_complete(user=user, lesson=step.page, now=when)
+        elif isinstance(step.page, QuizPage):
+            _take_quiz(
+                user=user,
+                quiz=step.page,
+                when=when,
+                rng=rng,
+                fail_first=not failed_once,
+            )
+            failed_once = True
+
+
+@transaction.atomic
+def load(*, root: Path, quizzes=None, update: bool = False) -> str:
+    """Create the demo learners that are missing, each with their history."""
+    courses = {page.slug: page for page in CoursePage.objects.live()}
+    created = 0
+    people = _people(Path(root))
+    for index, person in enumerate(people):
+        if User.objects.filter(email__iexact=person["email"]).exists():
+            continue
+        user = User.objects.create_user(
+            email=person["email"],
+            password=None,  # demo people are examples in reports, not accounts to use
+            full_name=person["name"],
+            organisation=person.get("organisation", ""),
+            job_role=person.get("job_role") or JobRole.OTHER,
+        )
+        course = courses.get(person.get("course", ""))
+        if course is None:
+            continue
+        rng = random.Random(person["email"])  # the same history on every machine
+        start = timezone.now() - timedelta(days=40 + (index * 9) % 320)
+        _work_through(
+            user=user,
+            course=course,
+            progress_kind=person.get("progress", NOT_STARTED),
+            start=start,
+            rng=rng,
+        )
+        created += 1
+    return f"Demo learners: {created} created, {len(people) - created} already there."
