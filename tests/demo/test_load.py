@@ -1,6 +1,7 @@
 """Loading the demo: everything arrives, twice adds nothing, and the foundation
 course can be completed end to end with its quizzes passed."""
 
+import io
 import random
 from pathlib import Path
 
@@ -21,6 +22,10 @@ DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 pytestmark = pytest.mark.django_db
 
 
+def load_demo():
+    call_command("load_demo", force=True, root=DEMO, stdout=io.StringIO())
+
+
 def counts():
     return {
         model.__name__: model.objects.count()
@@ -32,9 +37,9 @@ def counts():
 
 
 def test_demo_loads_once_and_the_foundation_course_can_be_completed(settings):
-    call_command("load_demo", force=True, root=DEMO, stdout=open("/dev/null", "w"))
+    load_demo()
     first = counts()
-    call_command("load_demo", force=True, root=DEMO, stdout=open("/dev/null", "w"))
+    load_demo()
     assert counts() == first
     assert first["CoursePage"] == 3
     assert first["QuizPage"] >= 10
@@ -64,7 +69,7 @@ def test_demo_loads_once_and_the_foundation_course_can_be_completed(settings):
 
 
 def test_every_quiz_can_be_passed_with_its_model_answers():
-    call_command("load_demo", force=True, root=DEMO, stdout=open("/dev/null", "w"))
+    load_demo()
     learner = UserFactory()
     rng = random.Random(11)
     for course in CoursePage.objects.all():
