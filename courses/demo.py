@@ -16,7 +16,7 @@ from django.db import transaction
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
-from training.models import StandardPage
+from training.models import StandardPage, SupportSettings
 
 from .models import CourseIndexPage, CoursePage, LessonPage, ModulePage
 
@@ -130,7 +130,7 @@ def _stream(blocks: list[dict], documents_dir: Path) -> list[dict]:
 
 def standard_pages(*, home, pages: list[dict], documents_dir, report, update):
     for item in pages or []:
-        _upsert(
+        page = _upsert(
             home,
             StandardPage,
             item["slug"],
@@ -142,6 +142,20 @@ def standard_pages(*, home, pages: list[dict], documents_dir, report, update):
             report,
             update,
         )
+        if item.get("support_page"):
+            _support_page_choose(home=home, page=page)
+
+
+def _support_page_choose(*, home, page) -> None:
+    """Point the footer's "Getting support" link at ``page`` unless a trainer has
+    already chosen one."""
+    site = Site.objects.filter(root_page=home).first()
+    if site is None:
+        return
+    chosen = SupportSettings.for_site(site)
+    if chosen.support_page_id is None:
+        chosen.support_page = page
+        chosen.save()
 
 
 def course(*, home, data: dict, documents_dir: Path, report, update) -> list[QuizSpec]:

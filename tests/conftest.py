@@ -4,6 +4,16 @@ from courses.models import Enrolment
 from tests.factories import UserFactory, make_course, make_home
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, cached links)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     return make_home()

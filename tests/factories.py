@@ -30,7 +30,7 @@ from courses.models import (
     LessonPage,
     ModulePage,
 )
-from training.models import JobRole, User
+from training.models import JobRole, StandardPage, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -320,3 +320,11 @@ class CourseCertificateSettingsFactory(factory.django.DjangoModelFactory):
 
     signatory_name = factory.Faker("name", locale="en_GB")
     signatory_role = "Course lead"
+
+
+class StandardPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = StandardPage
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    intro = factory.Faker("sentence")

@@ -3,8 +3,22 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class TrainingConfig(AppConfig):
+    default = True
     name = "training"
     verbose_name = "People and site"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import SupportSettings
+        from .selectors import support_url_forget
+
+        # The cached "Getting support" link must follow the page and the setting.
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(support_url_forget, dispatch_uid=f"support-url-{signal}")
+        post_save.connect(support_url_forget, sender=SupportSettings)
+        post_delete.connect(support_url_forget, sender="wagtailcore.Page")
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

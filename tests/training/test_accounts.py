@@ -148,3 +148,24 @@ def test_posts_without_csrf_are_refused(learner):
     assert response.status_code == 403
     assert "This form has expired" in response.content.decode()
     assert not User.objects.filter(email="siobhan@example.org").exists()
+
+
+def test_footer_support_link_follows_the_setting_without_a_query(client, home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import StandardPageFactory
+    from training.models import SupportSettings
+
+    page = StandardPageFactory(parent=home, title="Help now", slug="help-now")
+    assert 'href="/getting-support/"' in client.get(home.url).content.decode()
+    setting = SupportSettings.for_site(home.get_site())
+    setting.support_page = page
+    setting.save()
+    html = client.get(home.url).content.decode()
+    assert f'href="{page.url}">Getting support' in html
+    with CaptureQueriesContext(connection) as context:
+        from training.selectors import support_page_url
+
+        assert support_page_url() == page.url
+    assert len(context.captured_queries) == 0
