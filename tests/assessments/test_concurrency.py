@@ -3,17 +3,15 @@
 Run with DATABASE_URL=postgres://... ; on SQLite (no row locks) they are skipped.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 
 from assessments import services
 from assessments.models import Attempt
 from assessments.selectors import model_answers
 from courses.models import CourseCompletion, Enrolment, LessonPage, ModulePage
 from courses.services import lesson_complete
+from tests.concurrency import ON_POSTGRES, run_together
 from tests.factories import (
     UserFactory,
     make_course,
@@ -22,38 +20,9 @@ from tests.factories import (
     make_quiz,
 )
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="needs PostgreSQL row locks"
-    ),
-]
+pytestmark = ON_POSTGRES
 
 THREADS = 8
-
-
-def run_together(target, count=THREADS):
-    """Run ``target()`` in ``count`` threads released at the same moment."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as error:  # noqa: BLE001 - collected for the assertions
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture
@@ -70,7 +39,7 @@ def test_concurrent_starts_open_one_attempt(setup):
     learner, _, module = setup
     quiz = make_quiz(module=module, questions=make_questions(5), max_attempts=2)
     results, errors = run_together(
-        lambda: services.attempt_start(user=learner, quiz=quiz).attempt.pk
+        *[lambda: services.attempt_start(user=learner, quiz=quiz).attempt.pk] * THREADS
     )
     assert not errors
     assert len(set(results)) == 1
@@ -92,7 +61,7 @@ def test_concurrent_start_and_submit_never_exceed_the_limit(setup):
             done += 1
         return done
 
-    _, errors = run_together(start_and_submit)
+    _, errors = run_together(*[start_and_submit] * THREADS)
     assert not errors
     numbers = sorted(
         Attempt.objects.filter(user=learner, quiz=quiz).values_list("number", flat=True)
@@ -107,9 +76,11 @@ def test_concurrent_submits_grade_once(setup):
     assert not CourseCompletion.objects.exists()  # the quiz is still to pass
     attempt = services.attempt_start(user=learner, quiz=quiz).attempt
     answers = model_answers(attempt)
-    results, errors = run_together(
-        lambda: services.attempt_submit(user=learner, attempt=attempt, answers=answers)
-    )
+
+    def submit():
+        return services.attempt_submit(user=learner, attempt=attempt, answers=answers)
+
+    results, errors = run_together(*[submit] * THREADS)
     assert not errors
     assert sum(result.graded_now for result in results) == 1
     assert {result.attempt.score for result in results} == {5}
@@ -136,7 +107,7 @@ def test_autosave_racing_submit_never_changes_a_marked_attempt(setup):
             return "closed"
         return "saved"
 
-    results, errors = run_together(save_or_submit)
+    results, errors = run_together(*[save_or_submit] * THREADS)
     assert not errors
     attempt.refresh_from_db()
     item = attempt.items.get(position=1)

@@ -1,10 +1,10 @@
 import hashlib
-import threading
 from datetime import UTC, date, datetime
+from functools import partial
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from certificates import services
@@ -13,6 +13,7 @@ from certificates.rendering import CertificateRenderError
 from certificates.services import certificate_issue, certificate_render_retry
 from courses.models import CourseCompletion, Enrolment, LessonPage
 from courses.services import lesson_complete
+from tests.concurrency import ON_POSTGRES, run_together
 from tests.factories import (
     CourseCertificateSettingsFactory,
     CourseCompletionFactory,
@@ -163,18 +164,8 @@ def test_completed_on_uses_the_local_date(issue, course):
     assert certificate.completed_on == date(2025, 7, 1)
 
 
-on_postgres = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks need PostgreSQL (run with DATABASE_URL=postgres://...)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
 def _mark(test):
-    for mark in reversed(on_postgres):
+    for mark in reversed(ON_POSTGRES):
         test = mark(test)
     return test
 
@@ -185,23 +176,9 @@ def test_concurrent_issues_make_exactly_one_certificate(home):
     learner = UserFactory()
     Enrolment.objects.create(user=learner, course=course)
     completion = CourseCompletionFactory(user=learner, course=course)
-    barrier = threading.Barrier(6)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(certificate_issue(completion=completion).pk)
-        except Exception as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_together(
+        *[lambda: certificate_issue(completion=completion).pk] * 6
+    )
     assert errors == []
     assert len(set(results)) == 1
     assert Certificate.objects.filter(completion=completion).count() == 1
@@ -213,23 +190,9 @@ def test_concurrent_last_lessons_issue_one_certificate(home):
     learner = UserFactory()
     Enrolment.objects.create(user=learner, course=course)
     lessons = list(LessonPage.objects.live().descendant_of(course).order_by("path"))
-    barrier = threading.Barrier(len(lessons))
-    errors = []
-
-    def worker(lesson):
-        try:
-            barrier.wait()
-            lesson_complete(user=learner, lesson=lesson)
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(lesson,)) for lesson in lessons]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = run_together(
+        *[partial(lesson_complete, user=learner, lesson=lesson) for lesson in lessons]
+    )
     assert errors == []
     assert Certificate.objects.filter(user=learner, course=course).count() == 1
 
