@@ -51,10 +51,15 @@ class Chart:
 
 
 def _nice_max(value: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000):
-        if value <= step * 4:
-            return step * 4 if value > step * 2 else max(step * 2, 1)
-    return value
+    """The smallest round top of the scale at or above ``value`` whose four equal
+    gridlines fall on whole numbers (1, 2, 5, 10, 20, 50... apart)."""
+    step = 1
+    while step * 4 < value:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if step * 4 >= value:
+                break
+    return step * 4
 
 
 def bar_chart(
