@@ -1,5 +1,7 @@
 """Admin registration for the question bank: Question bank > Questions, Scenarios,
-Categories. Every view is a snippet viewset.
+Categories (every view a snippet viewset); and the trainer reports: Reports > Quiz
+statistics, best quiz scores in the course progress report, and quiz attempts in a
+learner's record there.
 
 Questions are polymorphic. "Questions" lists every type together (search, filters by
 type, category, capability and scenario); "Add question" asks for the type first and
@@ -12,11 +14,13 @@ from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse, reverse_lazy
+from django.urls import include, path, reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from django_filters import ChoiceFilter, ModelChoiceFilter
+from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.models import register_snippet
@@ -28,6 +32,11 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from .admin_views import (
+    VIEW_ATTEMPTS,
+    QuizStatisticsIndexView,
+    QuizStatisticsView,
+)
 from .models import (
     QUESTION_TYPES,
     Capability,
@@ -40,7 +49,7 @@ from .selectors import question_type_label
 QUESTION_LIST_URL = "wagtailsnippets_assessments_question:list"
 
 
-# --- the combined listing ------------------------------------------------------------
+# --- the combined listing -------------------------------------------------------------
 
 
 def _type_choices():
@@ -176,7 +185,7 @@ class QuestionViewSet(SnippetViewSet):
         return _to_own_type("usage")
 
 
-# --- one viewset per question type --------------------------------------------------
+# --- one viewset per question type ----------------------------------------------------
 
 
 class _BackToQuestionsMixin:
@@ -284,3 +293,43 @@ class QuestionBankGroup(SnippetViewSetGroup):
 register_snippet(QuestionBankGroup)
 for _model in QUESTION_TYPES.values():
     register_snippet(_type_viewset(_model))
+
+
+# --- trainer reports ------------------------------------------------------------------
+# Reports > Quiz statistics, and what assessments adds to the course progress report
+# (best quiz scores as columns and in exports) and to a learner's record (attempts).
+
+
+class QuizStatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(VIEW_ATTEMPTS)
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_statistics_urls():
+    patterns = [
+        path("", QuizStatisticsIndexView.as_view(), name="index"),
+        path(
+            "results/",
+            QuizStatisticsIndexView.as_view(results_only=True),
+            name="index_results",
+        ),
+        path("<int:quiz_id>/", QuizStatisticsView.as_view(), name="quiz"),
+    ]
+    return [
+        path(
+            "reports/quiz-statistics/",
+            include((patterns, "quiz_statistics"), namespace="quiz_statistics"),
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_quiz_statistics_menu_item():
+    return QuizStatisticsMenuItem(
+        "Quiz statistics",
+        reverse("quiz_statistics:index"),
+        name="quiz-statistics",
+        icon_name="help",
+        order=110,
+    )
