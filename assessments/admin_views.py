@@ -10,6 +10,7 @@ learner's attempts to their record there.
 
 import django_filters
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
@@ -28,6 +29,7 @@ from .statistics import (
     DISCRIMINATION_LOW,
     FACILITY_HIGH,
     FACILITY_LOW,
+    learner_attempts,
     median_percents,
     percent_text,
     quiz_statistics,
@@ -166,3 +168,15 @@ class QuizStatisticsView(
                     QUESTION_EDIT_URL, args=[question.question_id]
                 )
         return context
+
+
+def learner_attempts_section(request, learner) -> str:
+    """A learner's quiz attempts with their answers, for their record in the
+    course progress report (nothing for someone who may not view attempts)."""
+    if not request.user.has_perm(VIEW_ATTEMPTS):
+        return ""
+    return render_to_string(
+        "assessments/admin/learner_attempts.html",
+        {"attempts": learner_attempts(user=learner), "learner": learner},
+        request=request,
+    )

@@ -13,6 +13,7 @@ Each type's form has a live preview of the question as a learner sees it.
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import include, path, reverse, reverse_lazy
 from django.utils.functional import cached_property
@@ -36,6 +37,7 @@ from .admin_views import (
     VIEW_ATTEMPTS,
     QuizStatisticsIndexView,
     QuizStatisticsView,
+    learner_attempts_section,
 )
 from .models import (
     QUESTION_TYPES,
@@ -45,6 +47,12 @@ from .models import (
     Scenario,
 )
 from .selectors import question_type_label
+from .statistics import (
+    best_percent_annotations,
+    best_percent_field,
+    course_quizzes,
+    percent_text,
+)
 
 QUESTION_LIST_URL = "wagtailsnippets_assessments_question:list"
 
@@ -333,3 +341,37 @@ def register_quiz_statistics_menu_item():
         icon_name="help",
         order=110,
     )
+
+
+@hooks.register("course_progress_report_queryset")
+def annotate_best_quiz_scores(queryset, course):
+    """Each learner's best percentage on each quiz of the selected course."""
+    if course is None:
+        return queryset
+    quizzes = course_quizzes(course=course)
+    return queryset.annotate(**best_percent_annotations(quizzes, OuterRef("user_id")))
+
+
+@hooks.register("course_progress_report_columns")
+def best_quiz_score_columns(request, course):
+    """A "Best: <quiz>" column per quiz of the selected course, e.g. "85%" or "—"."""
+    if course is None:
+        return []
+    return [
+        Column(
+            best_percent_field(quiz),
+            label=f"Best: {quiz.title}",
+            accessor=_best_percent_text(best_percent_field(quiz)),
+            sort_key=best_percent_field(quiz),
+        )
+        for quiz in course_quizzes(course=course)
+    ]
+
+
+def _best_percent_text(field_name):
+    return lambda enrolment: percent_text(getattr(enrolment, field_name, None))
+
+
+@hooks.register("learner_detail_sections")
+def learner_quiz_attempts(request, learner):
+    return learner_attempts_section(request, learner)
