@@ -9,6 +9,7 @@
   var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var status = document.getElementById("autosave-status");
   var queues = {};
+  var latest = 0; // the most recent change: only its "saved" message is shown
 
   function say(text) {
     if (status) status.textContent = text;
@@ -27,7 +28,7 @@
     return data;
   }
 
-  function save(fieldset) {
+  function save(fieldset, sequence) {
     var number = fieldset.getAttribute("data-number");
     var data = fieldsetData(fieldset);
     return fetch(url, {
@@ -42,7 +43,9 @@
           .catch(function () { return {}; })
           .then(function (body) {
             if (response.ok && typeof body.saved === "boolean") {
-              if (body.saved) say(body.message || "Saved.");
+              // An earlier answer's confirmation arriving late must not replace
+              // the confirmation of the answer just given.
+              if (body.saved && sequence === latest) say(body.message || "Saved.");
             } else {
               // An error, or a sign-in page after the session ended.
               say((body.error || "Your answer to question " + number + " could not be saved.") +
@@ -60,9 +63,10 @@
     var fieldset = event.target.closest("fieldset[data-question]");
     if (!fieldset) return;
     var key = fieldset.getAttribute("data-question");
+    var sequence = ++latest;
     // One request at a time per question, so an older answer never lands last.
     queues[key] = (queues[key] || Promise.resolve()).then(function () {
-      return save(fieldset);
+      return save(fieldset, sequence);
     });
   });
 
