@@ -67,6 +67,19 @@ def _plain(text: str | None, *, limit: int) -> str:
     return " ".join(plain_text(text).split())[:limit]
 
 
+def _issuer_fields(*, issuer, code: str) -> dict:
+    """What a new certificate freezes from the issuer settings, and its issue time."""
+    return {
+        "issuer_name": _plain(issuer.organisation_name, limit=200),
+        "signatory_name": _plain(issuer.signatory_name, limit=150),
+        "signatory_role": _plain(issuer.signatory_role, limit=150),
+        "logo": issuer.logo,
+        "signature_image": issuer.signature_image,
+        "verify_url": verify_url_for(code=code, base_url=issuer.base_url),
+        "issued_at": timezone.now(),
+    }
+
+
 def _new_code() -> str:
     code = code_generate()
     while Certificate.objects.filter(code=code).exists():  # pragma: no cover - 2^-100
@@ -110,13 +123,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         course_title=_plain(course.title, limit=255),
         cpd_hours=course.hours,
         completed_on=timezone.localdate(completion.completed_at),
-        issuer_name=_plain(issuer.organisation_name, limit=200),
-        signatory_name=_plain(issuer.signatory_name, limit=150),
-        signatory_role=_plain(issuer.signatory_role, limit=150),
-        logo=issuer.logo,
-        signature_image=issuer.signature_image,
-        verify_url=verify_url_for(code=code, base_url=issuer.base_url),
-        issued_at=timezone.now(),
+        **_issuer_fields(issuer=issuer, code=code),
         expires_at=add_months(completion.completed_at, validity) if validity else None,
     )
     try:
@@ -353,13 +360,7 @@ def certificate_reissue(
         course_title=old.course_title,
         cpd_hours=old.cpd_hours,
         completed_on=old.completed_on,
-        issuer_name=_plain(issuer.organisation_name, limit=200),
-        signatory_name=_plain(issuer.signatory_name, limit=150),
-        signatory_role=_plain(issuer.signatory_role, limit=150),
-        logo=issuer.logo,
-        signature_image=issuer.signature_image,
-        verify_url=verify_url_for(code=code, base_url=issuer.base_url),
-        issued_at=timezone.now(),
+        **_issuer_fields(issuer=issuer, code=code),
         expires_at=old.expires_at,
     )
     old.superseded_by = new
