@@ -242,6 +242,17 @@ class Placement:
     answer: str = ""
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A reason to look at a question: a short title and the figures behind it."""
+
+    title: str
+    detail: str
+
+    def __str__(self):
+        return f"{self.title}: {self.detail}"
+
+
 @dataclass
 class QuestionStats:
     """One question's figures over the attempts that asked it."""
@@ -277,32 +288,43 @@ class QuestionStats:
         return self.no_answer / self.attempts if self.attempts else 0.0
 
     @property
-    def flags(self) -> list[str]:
+    def flags(self) -> list[Flag]:
         """Why a trainer should look at this question, in words."""
         flags = []
         if self.facility < FACILITY_LOW:
             flags.append(
-                f"Very hard: learners got {self.facility:.0%} of the marks (below "
-                f"{FACILITY_LOW:.0%}). Check the answer key and the wording."
+                Flag(
+                    "Very hard",
+                    f"learners got {self.facility:.0%} of the marks (below "
+                    f"{FACILITY_LOW:.0%}). Check the answer key and the wording.",
+                )
             )
         elif self.facility > FACILITY_HIGH:
             flags.append(
-                f"Very easy: learners got {self.facility:.0%} of the marks (above "
-                f"{FACILITY_HIGH:.0%}), so it tells learners apart very little."
+                Flag(
+                    "Very easy",
+                    f"learners got {self.facility:.0%} of the marks (above "
+                    f"{FACILITY_HIGH:.0%}), so it tells learners apart very little.",
+                )
             )
         if self.discrimination is not None and self.discrimination < 0:
             flags.append(
-                f"Negative discrimination ({self.discrimination:.2f}): learners who "
-                "did well on the rest of the quiz did worse on this question. Check "
-                "the answer key."
+                Flag(
+                    "Negative discrimination",
+                    f"{self.discrimination:.2f}: learners who did well on the rest of "
+                    "the quiz did worse on this question. Check the answer key.",
+                )
             )
         elif (
             self.discrimination is not None and self.discrimination < DISCRIMINATION_LOW
         ):
             flags.append(
-                f"Weak discrimination ({self.discrimination:.2f}, below "
-                f"{DISCRIMINATION_LOW:.2f}): how learners did on it hardly follows "
-                "how they did on the rest of the quiz."
+                Flag(
+                    "Weak discrimination",
+                    f"{self.discrimination:.2f}, below {DISCRIMINATION_LOW:.2f}: how "
+                    "learners did on it hardly follows how they did on the rest of "
+                    "the quiz.",
+                )
             )
         return flags
 

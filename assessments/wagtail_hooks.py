@@ -352,13 +352,19 @@ def annotate_best_quiz_scores(queryset, course):
     return queryset.annotate(**best_percent_annotations(quizzes, OuterRef("user_id")))
 
 
+class BestScoreColumn(Column):
+    """A learner's best percentage on one quiz; the header wraps (titles are long)."""
+
+    header_template_name = "assessments/admin/wrapping_column_header.html"
+
+
 @hooks.register("course_progress_report_columns")
 def best_quiz_score_columns(request, course):
     """A "Best: <quiz>" column per quiz of the selected course, e.g. "85%" or "—"."""
     if course is None:
         return []
     return [
-        Column(
+        BestScoreColumn(
             best_percent_field(quiz),
             label=f"Best: {quiz.title}",
             accessor=_best_percent_text(best_percent_field(quiz)),

@@ -179,7 +179,7 @@ def _learner_url(user):
 def test_learner_record_lists_attempts_with_answers(trainer_client, learners):
     html = trainer_client.get(_learner_url(learners["keen"])).content.decode()
     assert "Quiz attempts" in html
-    assert html.count("Answers to attempt") == 2
+    assert html.count("Show the answers to attempt") == 2
     assert "5 of 5 (100%)" in html and "2 of 5 (40%)" in html
     assert "Passed" in html and "Not passed" in html
     assert "(pass mark 60%)" in html

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Attempt, AttemptQuestion, AttemptStatus, Question
-from assessments.statistics import median_percents, quiz_statistics, submitted_attempts
+from assessments.statistics import (
+    QuestionStats,
+    median_percents,
+    quiz_statistics,
+    submitted_attempts,
+)
 from courses.models import Enrolment
 from tests.factories import (
     MatchingQuestionFactory,
@@ -215,10 +220,38 @@ def test_hand_worked_questions(example):
 
 def test_hand_worked_flags(example):
     q1, q2, q3, q4 = quiz_statistics(quiz=example["quiz"]).questions
-    assert [flag.split(":")[0] for flag in q1.flags] == ["Very easy"]
+    assert [flag.title for flag in q1.flags] == ["Very easy"]
     assert q2.flags == []
-    assert [flag.split(":")[0] for flag in q3.flags] == ["Very hard"]
-    assert [flag.split(" (")[0] for flag in q4.flags] == ["Weak discrimination"]
+    assert [flag.title for flag in q3.flags] == ["Very hard"]
+    assert [flag.title for flag in q4.flags] == ["Weak discrimination"]
+    assert str(q4.flags[0]).startswith("Weak discrimination: 0.06, below 0.10")
+
+
+@pytest.mark.parametrize(
+    ("facility", "discrimination", "titles"),
+    [
+        (0.2, 0.1, []),
+        (0.95, 0.5, []),
+        (0.19, 0.5, ["Very hard"]),
+        (0.96, None, ["Very easy"]),
+        (0.5, 0.09, ["Weak discrimination"]),
+        (0.5, -0.2, ["Negative discrimination"]),
+        (0.1, -0.01, ["Very hard", "Negative discrimination"]),
+    ],
+)
+def test_flag_thresholds(facility, discrimination, titles):
+    stats = QuestionStats(
+        question_id=1,
+        key="q",
+        type_name="true_false",
+        stem="?",
+        attempts=40,
+        mean_score=facility,
+        max_points=1,
+        facility=facility,
+        discrimination=discrimination,
+    )
+    assert [flag.title for flag in stats.flags] == titles
 
 
 def test_page_shows_the_figures_and_flags_in_words(trainer_client, example):
@@ -231,8 +264,11 @@ def test_page_shows_the_figures_and_flags_in_words(trainer_client, example):
     assert "Not measurable" in html
     assert "3 questions to look at" in html
     assert html.count("⚑ Look at this") == 3
-    assert "Very hard: learners got 15% of the marks" in html
-    assert "Very easy" in html and "Weak discrimination (0.06" in html
+    assert "<strong>Very hard</strong>: learners got 15% of the marks" in html
+    assert "<strong>Weak discrimination</strong>: 0.06, below 0.10" in html
+    assert "Very easy" in html
+    # The summary at the top links to each flagged row.
+    assert 'href="#question-3">Question 3</a> (q3-hard, 5 attempts): very hard' in html
     assert "Score distribution of 5 attempts: 20–29%: 2; 50–59%: 1; 60–69%: 2." in html
     assert "<svg" in html
 
