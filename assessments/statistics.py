@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Avg,
     BigIntegerField,
@@ -276,7 +277,7 @@ class QuestionStats:
     def type_label(self) -> str:
         try:
             return Question.type_for(self.type_name).type_label
-        except Exception:  # noqa: BLE001 - a type since removed still gets a row
+        except ValidationError:  # a type since removed still gets its row
             return self.type_name
 
     @property
