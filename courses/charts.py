@@ -30,6 +30,9 @@ class Bar:
 
 @dataclass(frozen=True)
 class Chart:
+    """A laid-out chart. ``category`` names what the bars are (a period, a score
+    band) and ``value_label`` what they count, in the text alternative and table."""
+
     title: str
     bars: list[Bar]
     width: int
@@ -37,16 +40,21 @@ class Chart:
     baseline: float
     ticks: list[tuple[float, int]]
     value_label: str
+    category: str = "period"
+    note: str = ""
+    description: str = ""
 
     @property
     def summary(self) -> str:
+        if self.description:
+            return self.description
         if not self.bars:
             return f"{self.title}: no data yet."
         peak = max(self.bars, key=lambda bar: bar.value)
         total = sum(bar.value for bar in self.bars)
         return (
             f"{self.title}: {total} {self.value_label} across {len(self.bars)} "
-            f"periods; highest {peak.value} in {peak.label}."
+            f"{self.category}s; highest {peak.value} in {peak.label}."
         )
 
 
@@ -63,9 +71,18 @@ def _nice_max(value: int) -> int:
 
 
 def bar_chart(
-    points: list[tuple[str, int]], *, title: str, value_label: str = "in all"
+    points: list[tuple[str, int]],
+    *,
+    title: str,
+    value_label: str = "in all",
+    category: str = "period",
+    note: str = "",
+    description: str = "",
 ) -> Chart:
-    """Lay out one bar per (label, value), scaled to the largest value."""
+    """Lay out one bar per (label, value), scaled to the largest value.
+
+    ``description`` replaces the generated text alternative where the caller can say
+    more (a score distribution band by band)."""
     top = _nice_max(max((value for _, value in points), default=0) or 1)
     plot_width = WIDTH - MARGIN_LEFT - 8
     plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
@@ -86,4 +103,7 @@ def bar_chart(
             )
         )
     ticks = [(baseline - plot_height * i / 4, round(top * i / 4)) for i in range(5)]
-    return Chart(title, bars, WIDTH, HEIGHT, baseline, ticks, value_label)
+    return Chart(
+        title, bars, WIDTH, HEIGHT, baseline, ticks, value_label, category, note,
+        description,
+    )  # fmt: skip

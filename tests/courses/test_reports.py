@@ -185,3 +185,11 @@ def test_report_query_count_does_not_grow(trainer_client, home):
     with_ten = _report_queries(trainer_client)
     _add_learners(make_course(home=home, modules=6), 1000)
     assert _report_queries(trainer_client) == with_ten
+
+
+def test_export_streams_in_one_pass_without_counting_pages(trainer_client, cohort):
+    with CaptureQueriesContext(connection) as context:
+        response = trainer_client.get(REPORT, {"export": "csv"})
+        body = b"".join(response.streaming_content).decode()
+    assert body.count("\n") == 5  # heading and four enrolments
+    assert not any('"__count"' in q["sql"] for q in context.captured_queries)
