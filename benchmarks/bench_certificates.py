@@ -112,9 +112,9 @@ def main() -> None:
             api_total, _ = count(api)
             say(
                 f"Verify page with {Certificate.objects.count():,} certificates: "
-                f"{total} queries ({lookups} certificate lookup by its unique code; "
-                f"the rest are base.html's footer settings); JSON: {api_total} query"
-                f"{'' if api_total == 1 else 'ies'} {label}"
+                f"{total} quer{'y' if total == 1 else 'ies'} ({lookups} certificate "
+                f"lookup by its unique code); JSON: {api_total} "
+                f"quer{'y' if api_total == 1 else 'ies'} {label}"
             )
 
         report("")
