@@ -45,3 +45,19 @@ def learner_client(client, learner):
 def enrolled_client(client, enrolled):
     client.force_login(enrolled)
     return client
+
+
+@pytest.fixture
+def trainer(db):
+    """A member of the Trainers group, as the migrations set it up."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(email="trainer@example.org", full_name="Tess Trainer")
+    user.groups.add(Group.objects.get(name="Trainers"))
+    return user
+
+
+@pytest.fixture
+def trainer_client(client, trainer):
+    client.force_login(trainer)
+    return client

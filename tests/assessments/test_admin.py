@@ -1,7 +1,6 @@
 """Trainers build the question bank and quizzes in the Wagtail admin."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
@@ -19,21 +18,7 @@ from assessments.services import attempt_start, attempt_submit
 from tests.factories import (
     QuestionCategoryFactory,
     SingleChoiceQuestionFactory,
-    UserFactory,
 )
-
-
-@pytest.fixture
-def trainer(db):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,14 +28,6 @@ from training.models import User
 
 pytestmark = pytest.mark.django_db
 REPORT = reverse("course_reports:progress")
-
-
-@pytest.fixture
-def trainer_client(client):
-    trainer = UserFactory(email="trainer@example.org")
-    trainer.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(trainer)
-    return client
 
 
 def _take(user, quiz, right: int):

@@ -5,7 +5,6 @@ import math
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -37,14 +36,6 @@ INDEX = reverse("quiz_statistics:index")
 
 def _url(quiz):
     return reverse("quiz_statistics:quiz", args=[quiz.pk])
-
-
-@pytest.fixture
-def trainer_client(client):
-    trainer = UserFactory(email="trainer@example.org")
-    trainer.groups.add(Group.objects.get(name="Trainers"))
-    client.force_login(trainer)
-    return client
 
 
 # --- the hand-worked example ----------------------------------------------------------

@@ -1,5 +1,4 @@
-import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from wagtail.models import ModelLogEntry
 
 from certificates.models import Certificate, CertificateStatus, PdfState
@@ -7,19 +6,6 @@ from certificates.services import certificate_revoke
 from tests.factories import CertificateFactory, UserFactory
 
 LIST = "/admin/snippets/certificates/certificate/"
-
-
-@pytest.fixture
-def trainer(db):
-    user = UserFactory(is_staff=False)
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
 
 
 def test_trainers_are_granted_view_revoke_and_reissue_but_not_delete(trainer):

@@ -5,7 +5,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,19 +16,6 @@ from training.models import User
 
 pytestmark = pytest.mark.django_db
 REPORT = reverse("course_reports:progress")
-
-
-@pytest.fixture
-def trainer(db):
-    user = UserFactory(email="trainer@example.org")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
 
 
 def _lessons(course):

@@ -1,26 +1,11 @@
 """What a trainer can do in the admin: author and preview pages, not manage users."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from courses.models import LessonPage
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trainer(db):
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
-
-
-@pytest.fixture
-def trainer_client(client, trainer):
-    client.force_login(trainer)
-    return client
 
 
 def test_trainer_can_open_the_forms_to_add_each_course_page(trainer_client, course):
