@@ -19,6 +19,8 @@ live question (``Question.grade``) and for an attempt made a year ago.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 from collections.abc import Mapping
 from decimal import Decimal
@@ -135,9 +137,28 @@ def _fraction_of(points: int, numerator: int, denominator: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
-def _new_id(prefix: str, obj, index: int) -> str:
+def entry_id(kind: str, obj) -> str:
+    """The id a learner's browser sees for an option, step, prompt or answer.
+
+    Opaque: a keyed hash of the row, so ids say nothing about the authored order or
+    about which answer belongs to which prompt (database ids would: steps are stored
+    in their correct order, and a pair's prompt and answer share a row). Stable, so
+    the same row has the same id in every attempt and in statistics.
+    """
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{kind}:{obj.pk}".encode(), hashlib.sha256
+    ).hexdigest()
+    prefix = ENTRY_PREFIXES[kind]
+    return f"{prefix}{digest[:12]}"
+
+
+# Matching answers and distractors share a prefix, so one cannot be told from the other.
+ENTRY_PREFIXES = {"o": "o", "s": "s", "l": "l", "p": "r", "d": "r"}
+
+
+def _new_id(kind: str, obj, index: int) -> str:
     # Unsaved rows (an admin preview) have no pk yet; number them instead.
-    return f"{prefix}{obj.pk}" if obj.pk else f"{prefix}new{index}"
+    return entry_id(kind, obj) if obj.pk else f"{ENTRY_PREFIXES[kind]}new{kind}{index}"
 
 
 def _shuffled(items: list, rng: random.Random | None) -> list:

@@ -74,7 +74,7 @@ PLACEMENT_TYPES = ("ordering", "matching")
 
 # Ids in snapshots are a letter and a primary key ("o12", "s3"); only such ids are
 # used as JSON keys in a query (nothing that could read as a lookup, like "in").
-_SAFE_ID = re.compile(r"^[A-Za-z]{1,3}[0-9]{1,18}$")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9]{1,40}$")  # entry ids: a letter or two and hex
 
 
 def percent_text(value: Decimal | float | None) -> str:

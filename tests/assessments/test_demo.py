@@ -16,6 +16,7 @@ from assessments.models import (
     Scenario,
     SingleChoiceQuestion,
     TrueFalseQuestion,
+    entry_id,
 )
 from courses.demo import QuizSpec
 from courses.models import ModulePage
@@ -140,7 +141,7 @@ def test_load_sanitises_html(root, specs):
     assert "<b>one</b>" in question.stem
     assert "<script>" not in Scenario.objects.get().text
     assert question.options.get(text="Right").feedback == "Yes"
-    assert question.grade(f"o{question.options.get(text='Right').pk}") == 2
+    assert question.grade(entry_id("o", question.options.get(text="Right"))) == 2
 
 
 def test_update_rewrites_from_the_files(root, specs):

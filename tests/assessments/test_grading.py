@@ -18,6 +18,7 @@ from assessments.models import (
     OrderingQuestion,
     SingleChoiceQuestion,
     TrueFalseQuestion,
+    entry_id,
 )
 from tests.factories import (
     MatchingQuestionFactory,
@@ -229,17 +230,17 @@ def test_single_choice_grade_and_foreign_option():
     other = SingleChoiceQuestionFactory()
     right = question.options.get(is_correct=True)
     wrong = question.options.filter(is_correct=False).first()
-    assert question.grade(f"o{right.pk}") == 2
-    assert question.grade(f"o{wrong.pk}") == 0
+    assert question.grade(entry_id("o", right)) == 2
+    assert question.grade(entry_id("o", wrong)) == 0
     assert question.grade(None) == 0
     with pytest.raises(ValidationError, match="not part of this question"):
-        question.grade(f"o{other.options.first().pk}")
+        question.grade(entry_id("o", other.options.first()))
 
 
 @pytest.mark.django_db
 def test_multiple_response_grade():
     question = MultipleResponseQuestionFactory(points=4)
-    ids = {o.text: f"o{o.pk}" for o in question.options.all()}
+    ids = {o.text: entry_id("o", o) for o in question.options.all()}
     assert question.grade([ids["A"], ids["B"]]) == 4
     assert question.grade([ids["A"]]) == 2
     assert question.grade([ids["A"], ids["C"]]) == 0

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Attempt, ChoiceOption, Question, ShowAnswers
+from assessments.models import Attempt, ChoiceOption, Question, ShowAnswers, entry_id
 from assessments.selectors import (
     attempt_review,
     best_score,
@@ -91,7 +91,7 @@ def test_option_from_another_question_is_refused(enrolled, quiz):
     foreign = ChoiceOption.objects.exclude(question=item.question).first()
     with pytest.raises(ValidationError, match="not part of this question"):
         services.answer_save(
-            attempt=attempt, position=item.position, response=f"o{foreign.pk}"
+            attempt=attempt, position=item.position, response=entry_id("o", foreign)
         )
 
 

@@ -71,9 +71,26 @@ def test_unsubmitted_attempt_page_holds_no_answers(enrolled_client, attempt):
         assert secret not in html, secret
     # Ordering steps are not shown in their correct order.
     item = attempt.items.get(question_type="ordering")
-    shown = re.findall(rf'name="q{item.position}-(s\d+)"', html)
+    shown = re.findall(rf'name="q{item.position}-(s[0-9a-f]+)"', html)
     assert sorted(shown) == sorted(item.answer_key["order"])
     assert shown != item.answer_key["order"]
+
+
+def test_ids_on_the_page_give_no_answer_away(enrolled_client, attempt):
+    """Database ids would: steps are stored in their right order, and a matching
+    prompt and its answer share a row (so a number)."""
+    html = enrolled_client.get(take_url(attempt)).content.decode()
+    ordering = attempt.items.get(question_type="ordering")
+    steps = ordering.question.items.order_by("sort_order")
+    for step in steps:
+        assert f"s{step.pk}" not in re.findall(r'-(s\w+)"', html)
+    matching = attempt.items.get(question_type="matching")
+    lefts = [left["id"] for left in matching.presented["lefts"]]
+    rights = [right["id"] for right in matching.presented["rights"]]
+    assert all(right.startswith("r") for right in rights)  # answers and distractors
+    assert not {left[1:] for left in lefts} & {right[1:] for right in rights}
+    for value in re.findall(r'<option value="(\w+)"', html):
+        assert not value.startswith(("p", "d")), value
 
 
 def test_form_is_accessible_without_javascript(enrolled_client, attempt):
