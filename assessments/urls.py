@@ -4,15 +4,15 @@ from . import views
 
 app_name = "assessments"
 urlpatterns = [
-    path("quizzes/<int:quiz_id>/start/", views.attempt_start, name="attempt_start"),
-    path("quizzes/attempts/<int:attempt_id>/", views.attempt_take, name="attempt"),
+    path("quizzes/<id:quiz_id>/start/", views.attempt_start, name="attempt_start"),
+    path("quizzes/attempts/<id:attempt_id>/", views.attempt_take, name="attempt"),
     path(
-        "quizzes/attempts/<int:attempt_id>/answers/",
+        "quizzes/attempts/<id:attempt_id>/answers/",
         views.answer_save,
         name="answer_save",
     ),
     path(
-        "quizzes/attempts/<int:attempt_id>/result/",
+        "quizzes/attempts/<id:attempt_id>/result/",
         views.attempt_result,
         name="result",
     ),

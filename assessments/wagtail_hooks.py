@@ -322,7 +322,7 @@ def register_quiz_statistics_urls():
             QuizStatisticsIndexView.as_view(results_only=True),
             name="index_results",
         ),
-        path("<int:quiz_id>/", QuizStatisticsView.as_view(), name="quiz"),
+        path("<id:quiz_id>/", QuizStatisticsView.as_view(), name="quiz"),
     ]
     return [
         path(

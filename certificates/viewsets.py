@@ -475,10 +475,10 @@ class CertificateViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("revoke/<int:pk>/", RevokeView.as_view(), name="revoke"),
-            path("reissue/<int:pk>/", ReissueView.as_view(), name="reissue"),
-            path("retry/<int:pk>/", RetryConfirmView.as_view(), name="retry"),
-            path("pdf/<int:pk>/", DownloadPdfView.as_view(), name="pdf"),
+            path("revoke/<id:pk>/", RevokeView.as_view(), name="revoke"),
+            path("reissue/<id:pk>/", ReissueView.as_view(), name="reissue"),
+            path("retry/<id:pk>/", RetryConfirmView.as_view(), name="retry"),
+            path("pdf/<id:pk>/", DownloadPdfView.as_view(), name="pdf"),
         ]
 
 

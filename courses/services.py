@@ -78,6 +78,10 @@ def reflection_save(
     prompts = {block.id for block in lesson.body if block.block_type == "reflection"}
     if block_id not in prompts:
         raise ValidationError("That reflection question is not part of this lesson.")
+    if "\x00" in text:
+        raise ValidationError(
+            "Your reflection contains a character that cannot be saved."
+        )
     if len(text) > REFLECTION_MAX_LENGTH:
         raise ValidationError(
             f"Please keep your reflection under {REFLECTION_MAX_LENGTH:,} characters."

@@ -4,14 +4,14 @@ from . import views
 
 urlpatterns = [
     path("my-learning/", views.dashboard, name="dashboard"),
-    path("courses/<int:course_id>/enrol/", views.enrol, name="course_enrol"),
+    path("courses/<id:course_id>/enrol/", views.enrol, name="course_enrol"),
     path(
-        "lessons/<int:lesson_id>/complete/",
+        "lessons/<id:lesson_id>/complete/",
         views.lesson_complete,
         name="lesson_complete",
     ),
     path(
-        "lessons/<int:lesson_id>/reflections/<str:block_id>/",
+        "lessons/<id:lesson_id>/reflections/<str:block_id>/",
         views.reflection_save,
         name="reflection_save",
     ),

@@ -59,7 +59,15 @@ def lesson_complete(request, lesson_id: int):
 @require_POST
 def reflection_save(request, lesson_id: int, block_id: str):
     lesson = _live_page(LessonPage, lesson_id)
-    text = request.POST.get("text", "")
+    if "text" not in request.POST:
+        # Never read a missing field as "erase what I wrote".
+        return TemplateResponse(
+            request,
+            "courses/reflection_error.html",
+            {"lesson": lesson, "errors": ["Nothing was sent, so nothing changed."]},
+            status=400,
+        )
+    text = request.POST["text"]
     try:
         services.reflection_save(
             user=request.user, lesson=lesson, block_id=block_id, text=text

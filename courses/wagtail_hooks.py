@@ -21,7 +21,7 @@ def register_course_report_urls():
             ProgressReportView.as_view(results_only=True),
             name="progress_results",
         ),
-        path("learners/<int:user_id>/", LearnerDetailView.as_view(), name="learner"),
+        path("learners/<id:user_id>/", LearnerDetailView.as_view(), name="learner"),
     ]
     return [
         path(

@@ -9,6 +9,11 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from django.urls import register_converter
+
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from .models import SupportSettings

@@ -212,3 +212,32 @@ def test_locked_module_names_the_module_just_before_it(enrolled, home):
     assert second.locked and second.blocked_by.pk == first.page.pk
     assert third.locked and third.blocked_by.pk == second.page.pk
     assert progress.next_step.page.pk == first.steps[0].page.pk
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/courses/9223372036854775808/enrol/",
+        "/lessons/100000000000000000000000000000/complete/",
+        "/quizzes/9223372036854775808/start/",
+    ],
+)
+def test_absurd_ids_are_not_found(enrolled_client, url):
+    assert enrolled_client.post(url).status_code == 404
+
+
+def test_a_reflection_is_never_erased_by_a_request_without_text(
+    enrolled_client, enrolled, course
+):
+    lesson = _reflective_lesson(course)
+    url = reverse("reflection_save", args=[lesson.pk, lesson.body[0].id])
+    enrolled_client.post(url, {"text": "Something I want to keep."})
+    response = enrolled_client.post(
+        url, data='{"text": "j"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert enrolled_client.post(url, {}).status_code == 400
+    assert enrolled_client.post(url, {"text": "a\x00b"}).status_code == 400
+    assert (
+        ReflectionAnswer.objects.get(user=enrolled).text == "Something I want to keep."
+    )
