@@ -508,7 +508,13 @@ def _add_placements(items, stats, by_group) -> None:
             rights = {
                 right["id"]: right["text"] for right in sample.presented["rights"]
             }
-            for left_id, right_id in key.get("pairs", {}).items():
+            # By prompt, alphabetically: stored pairs have no reliable order
+            # (PostgreSQL's jsonb reorders keys, and ids are opaque hashes).
+            pairs = sorted(
+                key.get("pairs", {}).items(),
+                key=lambda pair: lefts.get(pair[0], "").casefold(),
+            )
+            for left_id, right_id in pairs:
                 wanted.append(
                     (
                         group,
