@@ -138,6 +138,18 @@ class _QuestionFactory(factory.django.DjangoModelFactory):
     capability = "knowledge"
 
 
+def _add_options(question, specs):
+    """Options from (text, is_correct) pairs, each with its own feedback."""
+    for order, (text, correct) in enumerate(specs):
+        ChoiceOption.objects.create(
+            question=question,
+            text=text,
+            is_correct=correct,
+            feedback=f"Feedback on {text}",
+            sort_order=order,
+        )
+
+
 class SingleChoiceQuestionFactory(_QuestionFactory):
     """Options A (correct), B, C, unless ``options=[(text, correct), ...]``."""
 
@@ -149,15 +161,7 @@ class SingleChoiceQuestionFactory(_QuestionFactory):
 
     @factory.post_generation
     def options(obj, create, extracted, **kwargs):
-        specs = extracted or [("A", True), ("B", False), ("C", False)]
-        for order, (text, correct) in enumerate(specs):
-            ChoiceOption.objects.create(
-                question=obj,
-                text=text,
-                is_correct=correct,
-                feedback=f"Feedback on {text}",
-                sort_order=order,
-            )
+        _add_options(obj, extracted or [("A", True), ("B", False), ("C", False)])
 
 
 class MultipleResponseQuestionFactory(SingleChoiceQuestionFactory):
@@ -171,15 +175,9 @@ class MultipleResponseQuestionFactory(SingleChoiceQuestionFactory):
 
     @factory.post_generation
     def options(obj, create, extracted, **kwargs):
-        specs = extracted or [("A", True), ("B", True), ("C", False), ("D", False)]
-        for order, (text, correct) in enumerate(specs):
-            ChoiceOption.objects.create(
-                question=obj,
-                text=text,
-                is_correct=correct,
-                feedback=f"Feedback on {text}",
-                sort_order=order,
-            )
+        _add_options(
+            obj, extracted or [("A", True), ("B", True), ("C", False), ("D", False)]
+        )
 
 
 class TrueFalseQuestionFactory(_QuestionFactory):
