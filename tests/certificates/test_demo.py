@@ -1,6 +1,7 @@
 import json
 
 import yaml
+from django.utils import timezone
 
 from certificates import demo
 from certificates.models import Certificate, CertificateStatus, PdfState
@@ -68,7 +69,7 @@ def test_demo_certificates_are_prepared_once_and_listed(tmp_path, validity_cours
     expired = first["priya@example.org"]
     assert expired.effective_status == "expired"
     completion = CourseCompletion.objects.get(user=expired.user)
-    assert expired.completed_on == completion.completed_at.date()
+    assert expired.completed_on == timezone.localdate(completion.completed_at)
     assert expired.issued_at > completion.completed_at
     statement = json.loads(expired.statement)
     assert statement["completed_on"] == expired.completed_on.isoformat()
