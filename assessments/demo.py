@@ -23,10 +23,6 @@ from training.sanitiser import clean_html, plain_text
 
 from .models import (
     QUESTION_TYPES,
-    ChoiceOption,
-    MatchingDistractor,
-    MatchingPair,
-    OrderingItem,
     Question,
     QuestionCategory,
     QuizPage,
@@ -86,51 +82,20 @@ def scenario_upsert(*, data: dict, update: bool, tally: Tally) -> Scenario:
 
 
 def _children(question_class, data: dict) -> dict:
-    """The inline rows of a question from its file entry, checked."""
-    key = data["key"]
-    if question_class.type_name in {"single_choice", "multiple_response"}:
-        options = [
-            ChoiceOption(
-                text=_text(option["text"]),
-                is_correct=bool(option.get("correct")),
-                feedback=_text(option.get("feedback")),
-                sort_order=order,
+    """The inline rows of a question from its file entry, checked by its type."""
+    rows = question_class.import_rows(data)
+    errors = question_class.check_rows(rows)
+    if errors:
+        raise DemoDataError(f"{data['key']}: {errors[0]}")
+    return {
+        relation: [
+            question_class._meta.get_field(relation).related_model(
+                **values, sort_order=order
             )
-            for order, option in enumerate(data.get("options") or [])
+            for order, values in enumerate(values_list)
         ]
-        correct = sum(option.is_correct for option in options)
-        if len(options) < 2:
-            raise DemoDataError(f"{key}: give at least two options.")
-        if question_class.type_name == "single_choice" and correct != 1:
-            raise DemoDataError(f"{key}: mark exactly one option correct.")
-        if not correct:
-            raise DemoDataError(f"{key}: mark at least one option correct.")
-        return {"options": options}
-    if question_class.type_name == "ordering":
-        items = [
-            OrderingItem(text=_text(text), sort_order=order)
-            for order, text in enumerate(data.get("items") or [])
-        ]
-        if len(items) < 2:
-            raise DemoDataError(f"{key}: give at least two steps.")
-        return {"items": items}
-    if question_class.type_name == "matching":
-        pairs = [
-            MatchingPair(
-                left=_text(pair["left"]), right=_text(pair["right"]), sort_order=order
-            )
-            for order, pair in enumerate(data.get("pairs") or [])
-        ]
-        if len(pairs) < 2:
-            raise DemoDataError(f"{key}: give at least two pairs.")
-        return {
-            "pairs": pairs,
-            "distractors": [
-                MatchingDistractor(text=_text(text), sort_order=order)
-                for order, text in enumerate(data.get("distractors") or [])
-            ],
-        }
-    return {}
+        for relation, values_list in rows.items()
+    }
 
 
 def question_upsert(
@@ -157,10 +122,8 @@ def question_upsert(
     question.category = _category(data["category"])
     question.capability = data.get("capability") or "knowledge"
     question.scenario = scenarios[scenario_key] if scenario_key else None
-    if question_class.type_name == "true_false":
-        question.correct_answer = bool(data["answer"])
-        question.feedback_true = _text(data.get("feedback_true"))
-        question.feedback_false = _text(data.get("feedback_false"))
+    for field_name, value in question_class.import_fields(data).items():
+        setattr(question, field_name, value)
     for relation, rows in _children(question_class, data).items():
         setattr(question, relation, rows)
     question.full_clean(exclude=["category", "scenario"])

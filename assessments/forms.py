@@ -39,30 +39,17 @@ class QuestionAdminForm(WagtailAdminModelForm):
         return cleaned_data
 
     def _check_children(self) -> None:
-        type_name = getattr(self._meta.model, "type_name", "")
-        if "options" in self.formsets and type_name in {
-            "single_choice",
-            "multiple_response",
-        }:
-            options = _live_forms(self.formsets["options"])
-            correct = [f for f in options if f.cleaned_data.get("is_correct")]
-            if self.formsets["options"].is_valid() and len(options) < 2:
-                self.add_error(None, "Give at least two options.")
-            if type_name == "single_choice" and options and len(correct) != 1:
-                self.add_error(None, "Mark exactly one option as correct.")
-            if type_name == "multiple_response" and options and not correct:
-                self.add_error(None, "Mark at least one option as correct.")
-        for relation, message in (
-            ("items", "Give at least two steps to put in order."),
-            ("pairs", "Give at least two pairs to match."),
-        ):
-            formset = self.formsets.get(relation)
-            if (
-                formset is not None
-                and formset.is_valid()
-                and len(_live_forms(formset)) < 2
-            ):
-                self.add_error(None, message)
+        """The question's type checks its options, steps or pairs (only those
+        whose inline forms are valid; their own errors show first)."""
+        question_class = self._meta.model
+        rows = {
+            relation: [form.cleaned_data for form in _live_forms(formset)]
+            for relation in question_class.prefetch
+            if (formset := self.formsets.get(relation)) is not None
+            and formset.is_valid()
+        }
+        for message in question_class.check_rows(rows):
+            self.add_error(None, message)
 
 
 class QuizPageForm(WagtailAdminPageForm):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+import secrets
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -52,12 +53,18 @@ from courses.models import LearnerOnlyPageMixin
 from training.sanitiser import clean_html, plain_text
 
 from .forms import QuestionAdminForm, QuizPageForm
+from .grading import (
+    at_least,
+    check_id,
+    fraction_of,
+    ids_of,
+    steps_in_place,
+    translate_ids,
+)
+from .sheet import Choice, QuestionView, Row
 
 # Stems and explanations: a few paragraphs with emphasis, lists and links.
 QUESTION_FEATURES = ["bold", "italic", "ol", "ul", "link"]
-
-# The longest id a response may name; real ids are a few digits.
-MAX_ID_LENGTH = 40
 
 
 class Capability(models.TextChoices):
@@ -125,40 +132,56 @@ class Scenario(models.Model):
         }
 
 
-def _fraction_of(points: int, numerator: int, denominator: int) -> Decimal:
-    """``points * numerator / denominator``, rounded *down* to the penny.
+class EntryIds:
+    """Makes the ids of one snapshot's entries (options, steps, prompts, answers).
 
-    Rounding down means a partly right answer can never round up to full marks.
+    Every entry has a *ref*: a keyed hash of its row, the same in every attempt, so
+    statistics can count an option across attempts. Refs never reach a browser.
+    What a learner's page names is the entry's *id*: with ``random_ids`` (every
+    attempt, every preview a visitor can open) a fresh random token per entry, kept
+    in the attempt's snapshot with ``refs`` mapping it back, so nothing a visitor
+    could know (not even the settings' key) tells one option from another.
+    Without it (marking a live question, ``Question.grade``) the id is the ref.
     """
-    if denominator <= 0 or numerator <= 0:
-        return Decimal("0.00")
-    numerator = min(numerator, denominator)
-    cents = (points * 100 * numerator) // denominator
-    return Decimal(cents).scaleb(-2)
+
+    #: The letter each kind of entry's id starts with. Matching answers and
+    #: distractors share one, so an answer cannot be told from a distractor.
+    ID_LETTER_BY_KIND: ClassVar[dict[str, str]] = {
+        "o": "o",  # a choice option
+        "s": "s",  # an ordering step
+        "l": "l",  # a matching prompt (left)
+        "p": "r",  # a matching answer (right) that some prompt matches
+        "d": "r",  # a matching distractor
+    }
+
+    def __init__(self, *, random_ids: bool):
+        self.random_ids = random_ids
+        self.refs: dict[str, str] = {}
+
+    def make(self, kind: str, obj, index: int) -> str:
+        # Unsaved rows (an admin preview) have no pk yet; number them instead.
+        letter = self.ID_LETTER_BY_KIND[kind]
+        ref = entry_id(kind, obj) if obj.pk else f"{letter}new{kind}{index}"
+        if not self.random_ids:
+            return ref
+        public = f"{letter}{secrets.token_hex(6)}"
+        while public in self.refs:  # pragma: no cover - 48 random bits
+            public = f"{letter}{secrets.token_hex(6)}"
+        self.refs[public] = ref
+        return public
 
 
 def entry_id(kind: str, obj) -> str:
-    """The id a learner's browser sees for an option, step, prompt or answer.
+    """The stable ref of an option, step, prompt or answer row (see ``EntryIds``).
 
-    Opaque: a keyed hash of the row, so ids say nothing about the authored order or
-    about which answer belongs to which prompt (database ids would: steps are stored
-    in their correct order, and a pair's prompt and answer share a row). Stable, so
-    the same row has the same id in every attempt and in statistics.
+    A keyed hash of the row, so refs say nothing about the authored order or about
+    which answer belongs to which prompt. Learners' pages never show it: attempts
+    and previews name entries by random ids instead.
     """
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"{kind}:{obj.pk}".encode(), hashlib.sha256
     ).hexdigest()
-    prefix = ENTRY_PREFIXES[kind]
-    return f"{prefix}{digest[:12]}"
-
-
-# Matching answers and distractors share a prefix, so one cannot be told from the other.
-ENTRY_PREFIXES = {"o": "o", "s": "s", "l": "l", "p": "r", "d": "r"}
-
-
-def _new_id(kind: str, obj, index: int) -> str:
-    # Unsaved rows (an admin preview) have no pk yet; number them instead.
-    return entry_id(kind, obj) if obj.pk else f"{ENTRY_PREFIXES[kind]}new{kind}{index}"
+    return f"{EntryIds.ID_LETTER_BY_KIND[kind]}{digest[:12]}"
 
 
 def _shuffled(items: list, rng: random.Random | None) -> list:
@@ -172,15 +195,25 @@ def _text(value: str) -> str:
     return plain_text(value).strip()
 
 
+def _import_text(value) -> str:
+    return plain_text(str(value or "")).strip()
+
+
 class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
-    """A question in the bank. One subclass per type grades its own responses.
+    """A question in the bank. One subclass per type answers for everything about
+    its type; nothing outside these classes looks at a type's name.
 
     Admin: Question bank > Questions ("Add question" asks for the type first).
 
     A question becomes a *snapshot* when an attempt starts: ``presented`` (what the
     learner sees, never the answer) and ``key`` (the answer key, explanation and
-    feedback). ``clean_response`` checks a response's shape against the presented
-    part and ``score`` marks it against the key.
+    feedback). A type says how to make its snapshot (``type_snapshot``), read a
+    response from a form (``parse_form``), check it (``clean_response``), mark it
+    (``score``), show it (``fill_view`` and its two templates), put it in words
+    (``response_text``), give full marks (``model_answer``), check its rows
+    (``check_rows``), read itself from the demo/import format (``import_fields``,
+    ``import_rows``) and count its answers for statistics (``statistics_options``,
+    ``statistics_placements``). See assessments/README.md to add a type.
     """
 
     type_name: ClassVar[str] = ""
@@ -188,8 +221,17 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     type_description: ClassVar[str] = ""
     #: Learner-facing: how to answer, and how partial credit works.
     instructions: ClassVar[str] = ""
-    #: Relations to prefetch when building snapshots of many questions.
+    #: Relations to prefetch when building snapshots of many questions; these are
+    #: also the inline rows ``check_rows`` and ``import_rows`` deal with.
     prefetch: ClassVar[tuple[str, ...]] = ()
+    #: The template of the question as a form control group, and after marking.
+    template: ClassVar[str] = ""
+    review_template: ClassVar[str] = ""
+    #: Statistics: whether answers are counted per option (``statistics_options``),
+    #: and how per-step or per-prompt counts are headed (``statistics_placements``).
+    counts_options: ClassVar[bool] = False
+    placement_heading: ClassVar[str] = ""
+    placement_answer_prefix: ClassVar[str] = ""
 
     key = models.SlugField(
         max_length=100,
@@ -266,13 +308,20 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     # --- snapshot -------------------------------------------------------------
 
     def snapshot(
-        self, *, shuffle_options: bool = False, rng: random.Random | None = None
+        self,
+        *,
+        shuffle_options: bool = False,
+        rng: random.Random | None = None,
+        random_ids: bool = False,
     ) -> tuple[dict, dict]:
         """The question as presented to a learner, and its answer key.
 
         ``presented`` is all a page for an unsubmitted attempt may show; the answer,
-        explanation and per-option feedback are only ever in ``key``.
+        explanation and per-option feedback are only ever in ``key``. With
+        ``random_ids`` entries get fresh random ids and ``key["refs"]`` maps them
+        to their stable refs (see ``EntryIds``).
         """
+        ids = EntryIds(random_ids=random_ids)
         presented = {
             "type": self.type_name,
             "stem": clean_html(expand_db_html(self.stem)),
@@ -280,13 +329,17 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
         }
         key = {"explanation": clean_html(expand_db_html(self.explanation))}
         type_presented, type_key = self.type_snapshot(
-            rng=rng if shuffle_options else None, always_rng=rng
+            ids=ids, rng=rng if shuffle_options else None, always_rng=rng
         )
         presented.update(type_presented)
         key.update(type_key)
+        if ids.refs:
+            key["refs"] = ids.refs
         return presented, key
 
-    def type_snapshot(self, *, rng, always_rng) -> tuple[dict, dict]:
+    def type_snapshot(self, *, ids: EntryIds, rng, always_rng) -> tuple[dict, dict]:
+        """This type's part of the snapshot. ``rng`` shuffles options when the quiz
+        says so; ``always_rng`` is for what is always shuffled."""
         raise NotImplementedError
 
     # --- responses ------------------------------------------------------------
@@ -314,12 +367,76 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     def is_answered(cls, response: Any) -> bool:
         return response not in (None, [], {}, "")
 
+    @classmethod
+    def response_refs(cls, key: dict, response: Any) -> Any:
+        """``response`` with the attempt's random ids replaced by stable refs: what
+        statistics count across attempts."""
+        return translate_ids(response, key.get("refs") or {})
+
+    @classmethod
+    def ref_of(cls, key: dict, entry_id: str) -> str:
+        return (key.get("refs") or {}).get(entry_id, entry_id)
+
+    @classmethod
+    def model_answer(cls, key: dict) -> Any:
+        """The full-marks response, from the answer key."""
+        raise NotImplementedError
+
+    @classmethod
+    def response_text(cls, presented: dict, response: Any) -> str:
+        """A learner's answer in words, e.g. for the data export."""
+        return str(response)
+
     def grade(self, response: Any) -> Decimal:
         """Mark ``response`` against this question as it is now."""
         presented, key = self.snapshot()
         return self.score(
             presented, key, self.clean_response(presented, response), self.points
         )
+
+    # --- showing it -----------------------------------------------------------
+
+    @classmethod
+    def fill_view(
+        cls, view: QuestionView, presented: dict, response: Any, key: dict
+    ) -> None:
+        """Fill ``view``'s choices or rows from the snapshot and the response;
+        ``key`` is empty unless answers may show."""
+        raise NotImplementedError
+
+    # --- statistics -----------------------------------------------------------
+
+    @classmethod
+    def statistics_options(cls, presented: dict, key: dict) -> list[tuple]:
+        """For types that ``counts_options``: ``(ref, text, correct)`` per option."""
+        return []
+
+    @classmethod
+    def statistics_placements(cls, presented: dict, key: dict) -> list[tuple]:
+        """``(sub_ref, text, right_value, right_text)`` for each step or prompt
+        whose right answer statistics count: how often the response gave
+        ``right_value`` for ``sub_ref``."""
+        return []
+
+    # --- authoring and import -------------------------------------------------
+
+    @classmethod
+    def check_rows(cls, rows: Mapping[str, list[Mapping]]) -> list[str]:
+        """What is wrong with the inline rows (options, steps, pairs) of a question
+        of this type, in words; ``rows`` maps each relation in ``prefetch`` to the
+        rows' field values. A relation left out is not checked."""
+        return []
+
+    @classmethod
+    def import_fields(cls, data: Mapping) -> dict:
+        """Field values of this type read from its demo/import file entry."""
+        return {}
+
+    @classmethod
+    def import_rows(cls, data: Mapping) -> dict[str, list[dict]]:
+        """The inline rows of this type from its demo/import file entry, as field
+        values by relation (in order)."""
+        return {}
 
     # --- preview (admin) ------------------------------------------------------
 
@@ -341,27 +458,11 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
             raise ValidationError(f"Unknown question type {type_name!r}.") from None
 
 
-def _ids(entries: list[dict]) -> set[str]:
-    return {entry["id"] for entry in entries}
-
-
 def _parse_one(data, name: str) -> str | None:
     values = [v for v in data.getlist(name) if v != ""]
     if len(values) > 1:
         raise ValidationError("Choose only one answer.")
     return values[0] if values else None
-
-
-def _score_one(key: dict, response: Any, points: int) -> Decimal:
-    if response is not None and response in key["correct"]:
-        return _fraction_of(points, 1, 1)
-    return Decimal("0.00")
-
-
-def _check_id(value: Any, allowed: set[str], what: str) -> str:
-    if not isinstance(value, str) or len(value) > MAX_ID_LENGTH or value not in allowed:
-        raise ValidationError(f"That {what} is not part of this question.")
-    return value
 
 
 class ChoiceOption(Orderable):
@@ -389,17 +490,78 @@ class ChoiceOption(Orderable):
         return self.text
 
 
+class _OptionsMixin:
+    """Shared by every type answered by choosing among listed options (single
+    choice, true or false, multiple response): their snapshot has ``options`` and
+    the key ``correct`` and ``feedback``."""
+
+    review_template = "assessments/questions/choice_review.html"
+    counts_options = True
+
+    @classmethod
+    def fill_view(cls, view, presented, response, key):
+        ticked = set(response if isinstance(response, list) else [response])
+        correct = set(key.get("correct", []))
+        feedback = key.get("feedback", {})
+        view.choices = [
+            Choice(
+                id=option["id"],
+                text=option["text"],
+                checked=option["id"] in ticked,
+                correct=option["id"] in correct,
+                feedback=feedback.get(option["id"], ""),
+            )
+            for option in presented["options"]
+        ]
+
+    @classmethod
+    def response_text(cls, presented, response):
+        if response in (None, [], {}):
+            return ""
+        ticked = response if isinstance(response, list) else [response]
+        texts = {o["id"]: o["text"] for o in presented["options"]}
+        return "; ".join(texts.get(value, "?") for value in ticked)
+
+    @classmethod
+    def statistics_options(cls, presented, key):
+        correct = set(key.get("correct", []))
+        return [
+            (cls.ref_of(key, option["id"]), option["text"], option["id"] in correct)
+            for option in presented.get("options", [])
+        ]
+
+
+class _OneAnswerMixin(_OptionsMixin):
+    """One option is the answer: single choice, true or false."""
+
+    template = "assessments/questions/choose_one.html"
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        return _parse_one(data, name)
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        if response is not None and response in key["correct"]:
+            return fraction_of(points, 1, 1)
+        return Decimal("0.00")
+
+    @classmethod
+    def model_answer(cls, key):
+        return key["correct"][0]
+
+
 class _ChoiceQuestion(Question):
-    """Shared by the two option-based types: options with is-correct and feedback."""
+    """Shared by the two types with authored options (is-correct and feedback)."""
 
     prefetch = ("options",)
 
     class Meta:
         abstract = True
 
-    def type_snapshot(self, *, rng, always_rng):
+    def type_snapshot(self, *, ids, rng, always_rng):
         options = [
-            (_new_id("o", option, i), option)
+            (ids.make("o", option, i), option)
             for i, option in enumerate(self.options.all())
         ]
         presented = {
@@ -414,8 +576,34 @@ class _ChoiceQuestion(Question):
         }
         return presented, key
 
+    @classmethod
+    def check_rows(cls, rows):
+        options = rows.get("options")
+        errors = at_least(options, 2, "Give at least two options.")
+        correct = [row for row in options or [] if row.get("is_correct")]
+        if options:
+            errors += cls.check_correct(len(correct))
+        return errors
 
-class SingleChoiceQuestion(_ChoiceQuestion):
+    @classmethod
+    def check_correct(cls, correct: int) -> list[str]:
+        raise NotImplementedError
+
+    @classmethod
+    def import_rows(cls, data):
+        return {
+            "options": [
+                {
+                    "text": _import_text(option["text"]),
+                    "is_correct": bool(option.get("correct")),
+                    "feedback": _import_text(option.get("feedback")),
+                }
+                for option in data.get("options") or []
+            ]
+        }
+
+
+class SingleChoiceQuestion(_OneAnswerMixin, _ChoiceQuestion):
     """One correct option among several; each option can carry feedback.
 
     Full marks for the correct option, none for any other.
@@ -436,21 +624,17 @@ class SingleChoiceQuestion(_ChoiceQuestion):
         verbose_name = "single-choice question"
 
     @classmethod
-    def parse_form(cls, data, name, presented):
-        return _parse_one(data, name)
-
-    @classmethod
     def clean_response(cls, presented, response):
         if response is None:
             return None
-        return _check_id(response, _ids(presented["options"]), "option")
+        return check_id(response, ids_of(presented["options"]), "option")
 
     @classmethod
-    def score(cls, presented, key, response, points):
-        return _score_one(key, response, points)
+    def check_correct(cls, correct):
+        return [] if correct == 1 else ["Mark exactly one option as correct."]
 
 
-class MultipleResponseQuestion(_ChoiceQuestion):
+class MultipleResponseQuestion(_OptionsMixin, _ChoiceQuestion):
     """Several correct options; learners tick every one that applies.
 
     Partial credit: ``points * max(0, right ticks - wrong ticks) / correct options``,
@@ -466,6 +650,7 @@ class MultipleResponseQuestion(_ChoiceQuestion):
         "marks and each wrong tick takes a share away, so ticking everything will "
         "not score."
     )
+    template = "assessments/questions/choose_many.html"
 
     panels = SingleChoiceQuestion.panels
 
@@ -482,8 +667,8 @@ class MultipleResponseQuestion(_ChoiceQuestion):
             return None
         if not isinstance(response, list) or len(response) > len(presented["options"]):
             raise ValidationError("Send the ticked options as a list.")
-        allowed = _ids(presented["options"])
-        return sorted({_check_id(value, allowed, "option") for value in response})
+        allowed = ids_of(presented["options"])
+        return sorted({check_id(value, allowed, "option") for value in response})
 
     @classmethod
     def score(cls, presented, key, response, points):
@@ -491,10 +676,18 @@ class MultipleResponseQuestion(_ChoiceQuestion):
         ticked = set(response or [])
         right = len(ticked & correct)
         wrong = len(ticked - correct)
-        return _fraction_of(points, right - wrong, len(correct))
+        return fraction_of(points, right - wrong, len(correct))
+
+    @classmethod
+    def model_answer(cls, key):
+        return sorted(key["correct"])
+
+    @classmethod
+    def check_correct(cls, correct):
+        return [] if correct else ["Mark at least one option as correct."]
 
 
-class TrueFalseQuestion(Question):
+class TrueFalseQuestion(_OneAnswerMixin, Question):
     """A statement the learner marks true or false."""
 
     type_name = "true_false"
@@ -536,7 +729,8 @@ class TrueFalseQuestion(Question):
     class Meta:
         verbose_name = "true or false question"
 
-    def type_snapshot(self, *, rng, always_rng):
+    def type_snapshot(self, *, ids, rng, always_rng):
+        # The two answers are named by their text: nothing to give away.
         presented = {
             "options": [
                 {"id": "true", "text": "True"},
@@ -550,20 +744,20 @@ class TrueFalseQuestion(Question):
         return presented, key
 
     @classmethod
-    def parse_form(cls, data, name, presented):
-        return _parse_one(data, name)
-
-    @classmethod
     def clean_response(cls, presented, response):
         if isinstance(response, bool):
             response = "true" if response else "false"
         if response is None:
             return None
-        return _check_id(response, {"true", "false"}, "answer")
+        return check_id(response, {"true", "false"}, "answer")
 
     @classmethod
-    def score(cls, presented, key, response, points):
-        return _score_one(key, response, points)
+    def import_fields(cls, data):
+        return {
+            "correct_answer": bool(data["answer"]),
+            "feedback_true": _import_text(data.get("feedback_true")),
+            "feedback_false": _import_text(data.get("feedback_false")),
+        }
 
 
 class OrderingItem(Orderable):
@@ -586,7 +780,7 @@ class OrderingQuestion(Question):
     """Put the steps of a response in order.
 
     Partial credit: ``points * steps in their correct position / steps``, rounded
-    down. A position claimed by two steps counts for neither.
+    down. A position claimed by two steps counts for neither (``steps_in_place``).
     """
 
     type_name = "ordering"
@@ -597,6 +791,10 @@ class OrderingQuestion(Question):
         "You earn a share of the marks for each step in its right place."
     )
     prefetch = ("items",)
+    template = "assessments/questions/ordering.html"
+    review_template = "assessments/questions/ordering_review.html"
+    placement_heading = "Steps put in their right place:"
+    placement_answer_prefix = "position "
 
     panels = (
         Question.common_panels_top
@@ -614,9 +812,9 @@ class OrderingQuestion(Question):
     class Meta:
         verbose_name = "ordering question"
 
-    def type_snapshot(self, *, rng, always_rng):
+    def type_snapshot(self, *, ids, rng, always_rng):
         items = [
-            {"id": _new_id("s", item, i), "text": item.text}
+            {"id": ids.make("s", item, i), "text": item.text}
             for i, item in enumerate(self.items.all())
         ]
         order = [item["id"] for item in items]
@@ -645,11 +843,11 @@ class OrderingQuestion(Question):
             return None
         if not isinstance(response, Mapping):
             raise ValidationError("Send a position for each step.")
-        allowed = _ids(presented["items"])
+        allowed = ids_of(presented["items"])
         count = len(presented["items"])
         clean = {}
         for item_id, position in response.items():
-            _check_id(item_id, allowed, "step")
+            check_id(item_id, allowed, "step")
             if (
                 isinstance(position, bool)
                 or not isinstance(position, int)
@@ -662,16 +860,58 @@ class OrderingQuestion(Question):
     @classmethod
     def score(cls, presented, key, response, points):
         order = key["order"]
+        return fraction_of(points, len(steps_in_place(order, response)), len(order))
+
+    @classmethod
+    def model_answer(cls, key):
+        return {item_id: index for index, item_id in enumerate(key["order"], start=1)}
+
+    @classmethod
+    def response_text(cls, presented, response):
+        if response in (None, [], {}):
+            return ""
+        texts = {item["id"]: item["text"] for item in presented["items"]}
+        ranked = sorted(response.items(), key=lambda pair: pair[1])
+        return "; ".join(f"{pos}. {texts.get(item, '?')}" for item, pos in ranked)
+
+    @classmethod
+    def fill_view(cls, view, presented, response, key):
         response = response or {}
-        claimed: dict[int, int] = {}
-        for position in response.values():
-            claimed[position] = claimed.get(position, 0) + 1
-        right = sum(
-            1
-            for index, item_id in enumerate(order, start=1)
-            if response.get(item_id) == index and claimed[index] == 1
+        order = key.get("order", [])
+        right = steps_in_place(order, response)
+        view.positions = list(range(1, len(presented["items"]) + 1))
+        for item in presented["items"]:
+            view.rows.append(
+                Row(
+                    id=item["id"],
+                    text=item["text"],
+                    value=response.get(item["id"]),
+                    correct_value=(
+                        order.index(item["id"]) + 1 if item["id"] in order else None
+                    ),
+                    is_right=item["id"] in right,
+                )
+            )
+
+    @classmethod
+    def statistics_placements(cls, presented, key):
+        texts = {item["id"]: item["text"] for item in presented["items"]}
+        return [
+            (cls.ref_of(key, item_id), texts.get(item_id, "?"), position, str(position))
+            for position, item_id in enumerate(key.get("order", []), start=1)
+        ]
+
+    @classmethod
+    def check_rows(cls, rows):
+        return at_least(
+            rows.get("items"), 2, "Give at least two steps to put in order."
         )
-        return _fraction_of(points, right, len(order))
+
+    @classmethod
+    def import_rows(cls, data):
+        return {
+            "items": [{"text": _import_text(text)} for text in data.get("items") or []]
+        }
 
 
 class MatchingPair(Orderable):
@@ -722,6 +962,9 @@ class MatchingQuestion(Question):
         "one. You earn a share of the marks for each correct match."
     )
     prefetch = ("pairs", "distractors")
+    template = "assessments/questions/matching.html"
+    review_template = "assessments/questions/matching_review.html"
+    placement_heading = "Prompts matched with their right answer:"
 
     panels = (
         Question.common_panels_top
@@ -739,21 +982,21 @@ class MatchingQuestion(Question):
     class Meta:
         verbose_name = "matching question"
 
-    def type_snapshot(self, *, rng, always_rng):
+    def type_snapshot(self, *, ids, rng, always_rng):
         lefts, rights, pairs = [], [], {}
         right_ids: dict[str, str] = {}
         for i, pair in enumerate(self.pairs.all()):
-            left_id = _new_id("l", pair, i)
+            left_id = ids.make("l", pair, i)
             lefts.append({"id": left_id, "text": pair.left})
             norm = pair.right.strip().casefold()
             if norm not in right_ids:
-                right_ids[norm] = _new_id("p", pair, i)
+                right_ids[norm] = ids.make("p", pair, i)
                 rights.append({"id": right_ids[norm], "text": pair.right})
             pairs[left_id] = right_ids[norm]
         for i, distractor in enumerate(self.distractors.all()):
             norm = distractor.text.strip().casefold()
             if norm not in right_ids:
-                right_ids[norm] = _new_id("d", distractor, i)
+                right_ids[norm] = ids.make("d", distractor, i)
                 rights.append({"id": right_ids[norm], "text": distractor.text})
         # Answers are listed alphabetically, so their order gives nothing away.
         rights.sort(key=lambda entry: entry["text"].casefold())
@@ -774,9 +1017,9 @@ class MatchingQuestion(Question):
             return None
         if not isinstance(response, Mapping):
             raise ValidationError("Send an answer for each prompt.")
-        lefts, rights = _ids(presented["lefts"]), _ids(presented["rights"])
+        lefts, rights = ids_of(presented["lefts"]), ids_of(presented["rights"])
         return {
-            _check_id(left, lefts, "prompt"): _check_id(right, rights, "answer")
+            check_id(left, lefts, "prompt"): check_id(right, rights, "answer")
             for left, right in response.items()
         }
 
@@ -785,7 +1028,81 @@ class MatchingQuestion(Question):
         pairs = key["pairs"]
         response = response or {}
         right = sum(1 for left, answer in pairs.items() if response.get(left) == answer)
-        return _fraction_of(points, right, len(pairs))
+        return fraction_of(points, right, len(pairs))
+
+    @classmethod
+    def model_answer(cls, key):
+        return dict(key["pairs"])
+
+    @classmethod
+    def response_text(cls, presented, response):
+        if response in (None, [], {}):
+            return ""
+        lefts = {left["id"]: left["text"] for left in presented["lefts"]}
+        rights = {right["id"]: right["text"] for right in presented["rights"]}
+        return "; ".join(
+            f"{lefts.get(left, '?')} → {rights.get(right, '?')}"
+            for left, right in response.items()
+        )
+
+    @classmethod
+    def fill_view(cls, view, presented, response, key):
+        response = response or {}
+        pairs = key.get("pairs", {})
+        rights = {right["id"]: right["text"] for right in presented["rights"]}
+        view.answers = [Choice(id=r["id"], text=r["text"]) for r in presented["rights"]]
+        view.rows = [
+            Row(
+                id=left["id"],
+                text=left["text"],
+                value=response.get(left["id"]),
+                correct_value=pairs.get(left["id"]),
+                value_text=rights.get(response.get(left["id"]), ""),
+                correct_text=rights.get(pairs.get(left["id"]), ""),
+                is_right=response.get(left["id"]) is not None
+                and response.get(left["id"]) == pairs.get(left["id"]),
+            )
+            for left in presented["lefts"]
+        ]
+
+    @classmethod
+    def statistics_placements(cls, presented, key):
+        lefts = {left["id"]: left["text"] for left in presented["lefts"]}
+        rights = {right["id"]: right["text"] for right in presented["rights"]}
+        # By prompt, alphabetically: stored pairs have no reliable order
+        # (PostgreSQL's jsonb reorders keys, and ids are random).
+        pairs = sorted(
+            key.get("pairs", {}).items(),
+            key=lambda pair: lefts.get(pair[0], "").casefold(),
+        )
+        return [
+            (
+                cls.ref_of(key, left_id),
+                lefts.get(left_id, "?"),
+                cls.ref_of(key, right_id),
+                rights.get(right_id, "?"),
+            )
+            for left_id, right_id in pairs
+        ]
+
+    @classmethod
+    def check_rows(cls, rows):
+        return at_least(rows.get("pairs"), 2, "Give at least two pairs to match.")
+
+    @classmethod
+    def import_rows(cls, data):
+        return {
+            "pairs": [
+                {
+                    "left": _import_text(pair["left"]),
+                    "right": _import_text(pair["right"]),
+                }
+                for pair in data.get("pairs") or []
+            ],
+            "distractors": [
+                {"text": _import_text(text)} for text in data.get("distractors") or []
+            ],
+        }
 
 
 QUESTION_TYPES: dict[str, type[Question]] = {
@@ -986,8 +1303,9 @@ class Attempt(models.Model):
 class AttemptQuestion(models.Model):
     """One question of an attempt, frozen as presented, with the learner's answer.
 
-    ``presented`` is what the learner saw; ``answer_key`` (with explanation and
-    feedback) is read only for marking and review. ``question`` is kept for
+    ``presented`` is what the learner saw; ``answer_key`` (with explanation,
+    feedback and the refs behind the attempt's random ids) is read only for marking,
+    review and statistics. ``question`` is kept for
     statistics and becomes empty if the question is deleted; nothing else changes.
     """
 
@@ -1006,6 +1324,10 @@ class AttemptQuestion(models.Model):
     presented = models.JSONField()
     answer_key = models.JSONField()
     response = models.JSONField(null=True, blank=True)
+    #: The response with the attempt's random entry ids replaced by their stable
+    #: refs (``EntryIds``), set when the attempt is marked: what quiz statistics
+    #: count across attempts.
+    response_refs = models.JSONField(null=True, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, prefetch_related_objects
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from training.sanitiser import safe_html
 
@@ -28,6 +27,7 @@ from .models import (
     QuizPage,
     ShowAnswers,
 )
+from .sheet import QuestionView, Sheet
 
 # --- pass checks ---------------------------------------------------------------
 
@@ -166,61 +166,6 @@ def answers_visible(*, quiz: QuizPage, passed: bool) -> bool:
 # --- question sheets (what a learner sees) -----------------------------------------
 
 
-@dataclass
-class Choice:
-    id: str
-    text: str
-    checked: bool = False
-    correct: bool = False
-    feedback: str = ""
-
-
-@dataclass
-class Row:
-    """An ordering step or a matching prompt, with the learner's choice for it."""
-
-    id: str
-    text: str
-    value: Any = None
-    correct_value: Any = None
-    value_text: str = ""
-    correct_text: str = ""
-    is_right: bool = False
-
-
-@dataclass
-class QuestionView:
-    """One question ready for a template: no answer key unless ``reviewed``."""
-
-    number: int
-    position: int
-    type: str
-    stem: SafeString
-    instructions: str
-    points: int
-    scenario: dict | None = None
-    show_scenario: bool = False
-    scenario_last: int = 0
-    choices: list[Choice] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
-    answers: list[Choice] = field(default_factory=list)
-    answered: bool = False
-    saved_at: Any = None
-    # Review only:
-    reviewed: bool = False
-    score: Decimal | None = None
-    explanation: SafeString | str = ""
-
-    @property
-    def name(self) -> str:
-        return f"q{self.position}"
-
-    @property
-    def is_full_marks(self) -> bool:
-        return self.score is not None and self.score >= self.points
-
-
 def _question_view(
     *,
     number: int,
@@ -231,7 +176,9 @@ def _question_view(
     points: int,
     key: dict | None = None,
 ) -> QuestionView:
-    """Build a QuestionView from a snapshot; ``key`` only when answers may show."""
+    """Build a QuestionView from a snapshot; ``key`` only when answers may show.
+
+    The question's type fills in its own part (``Question.fill_view``)."""
     question_class = Question.type_for(type_name)
     scenario = presented.get("scenario")
     view = QuestionView(
@@ -241,64 +188,14 @@ def _question_view(
         stem=safe_html(presented["stem"]),
         instructions=question_class.instructions,
         points=points,
+        template=question_class.template,
+        review_template=question_class.review_template,
         scenario=(
             {**scenario, "text": safe_html(scenario["text"])} if scenario else None
         ),
         answered=question_class.is_answered(response),
     )
-    key = key or {}
-    if type_name in {"single_choice", "true_false", "multiple_response"}:
-        ticked = set(response if isinstance(response, list) else [response])
-        correct = set(key.get("correct", []))
-        feedback = key.get("feedback", {})
-        view.choices = [
-            Choice(
-                id=option["id"],
-                text=option["text"],
-                checked=option["id"] in ticked,
-                correct=option["id"] in correct,
-                feedback=feedback.get(option["id"], ""),
-            )
-            for option in presented["options"]
-        ]
-    elif type_name == "ordering":
-        response = response or {}
-        order = key.get("order", [])
-        view.positions = list(range(1, len(presented["items"]) + 1))
-        claimed = list(response.values())
-        for item in presented["items"]:
-            value = response.get(item["id"])
-            correct = order.index(item["id"]) + 1 if item["id"] in order else None
-            view.rows.append(
-                Row(
-                    id=item["id"],
-                    text=item["text"],
-                    value=value,
-                    correct_value=correct,
-                    # As marked: a position given to two steps counts for neither.
-                    is_right=value is not None
-                    and value == correct
-                    and claimed.count(value) == 1,
-                )
-            )
-    elif type_name == "matching":
-        response = response or {}
-        pairs = key.get("pairs", {})
-        rights = {right["id"]: right["text"] for right in presented["rights"]}
-        view.answers = [Choice(id=r["id"], text=r["text"]) for r in presented["rights"]]
-        view.rows = [
-            Row(
-                id=left["id"],
-                text=left["text"],
-                value=response.get(left["id"]),
-                correct_value=pairs.get(left["id"]),
-                value_text=rights.get(response.get(left["id"]), ""),
-                correct_text=rights.get(pairs.get(left["id"]), ""),
-                is_right=response.get(left["id"]) is not None
-                and response.get(left["id"]) == pairs.get(left["id"]),
-            )
-            for left in presented["lefts"]
-        ]
+    question_class.fill_view(view, presented, response, key or {})
     if key:
         view.reviewed = True
         view.explanation = safe_html(key.get("explanation", ""))
@@ -318,20 +215,6 @@ def _mark_scenarios(views: list[QuestionView]) -> list[QuestionView]:
         view.scenario_last = view.number
         first, first_key = view, current
     return views
-
-
-@dataclass
-class Sheet:
-    """The questions of an attempt (or a preview) in the order they are asked."""
-
-    questions: list[QuestionView]
-
-    @property
-    def answered_count(self) -> int:
-        return sum(1 for q in self.questions if q.answered)
-
-    def __len__(self):
-        return len(self.questions)
 
 
 #: What reading or checking a learner's answers needs (never the answer key).
@@ -405,7 +288,8 @@ def preview_sheet(*, questions: list[Question], with_answers: bool = False) -> S
     """Live questions as a learner would see them (for trainers' previews)."""
     views = []
     for number, question in enumerate(questions, start=1):
-        presented, key = question.snapshot()
+        # Random ids: a preview a visitor can open names options as an attempt does.
+        presented, key = question.snapshot(random_ids=True)
         views.append(
             _question_view(
                 number=number,
@@ -446,24 +330,7 @@ def quiz_preview(*, quiz: QuizPage) -> QuizPreview:
 
 def response_text(type_name: str, presented: dict, response: Any) -> str:
     """A learner's answer in words, e.g. for the data export."""
-    if response in (None, [], {}):
-        return ""
-    if type_name in {"single_choice", "true_false", "multiple_response"}:
-        ticked = response if isinstance(response, list) else [response]
-        texts = {o["id"]: o["text"] for o in presented["options"]}
-        return "; ".join(texts.get(value, "?") for value in ticked)
-    if type_name == "ordering":
-        texts = {item["id"]: item["text"] for item in presented["items"]}
-        ranked = sorted(response.items(), key=lambda pair: pair[1])
-        return "; ".join(f"{pos}. {texts.get(item, '?')}" for item, pos in ranked)
-    if type_name == "matching":
-        lefts = {left["id"]: left["text"] for left in presented["lefts"]}
-        rights = {right["id"]: right["text"] for right in presented["rights"]}
-        return "; ".join(
-            f"{lefts.get(left, '?')} → {rights.get(right, '?')}"
-            for left, right in response.items()
-        )
-    return str(response)
+    return Question.type_for(type_name).response_text(presented, response)
 
 
 def personal_data(*, user) -> dict:
@@ -516,17 +383,7 @@ def model_answers(attempt: Attempt) -> dict[int, Any]:
     Read from the frozen answer keys, so it matches what the learner was shown. Used
     to check that a quiz can be passed, and by the demo to take quizzes.
     """
-    answers = {}
-    for item in attempt.items.order_by("position"):
-        key, kind = item.answer_key, item.question_type
-        if kind == "single_choice" or kind == "true_false":
-            answers[item.position] = key["correct"][0]
-        elif kind == "multiple_response":
-            answers[item.position] = sorted(key["correct"])
-        elif kind == "ordering":
-            answers[item.position] = {
-                item_id: index for index, item_id in enumerate(key["order"], start=1)
-            }
-        elif kind == "matching":
-            answers[item.position] = dict(key["pairs"])
-    return answers
+    return {
+        item.position: item.question_class.model_answer(item.answer_key)
+        for item in attempt.items.order_by("position")
+    }

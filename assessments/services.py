@@ -151,7 +151,7 @@ def attempt_start(
     items = []
     for position, question in enumerate(questions, start=1):
         presented, key = question.snapshot(
-            shuffle_options=quiz.shuffle_options, rng=rng
+            shuffle_options=quiz.shuffle_options, rng=rng, random_ids=True
         )
         items.append(
             AttemptQuestion(
@@ -284,9 +284,12 @@ def _grade(*, attempt: Attempt, course, now: datetime) -> bool:
         except (ValidationError, KeyError, TypeError, ValueError):
             # A stored answer that no longer fits (it cannot, but never 500).
             item.score = Decimal("0.00")
+        item.response_refs = item.question_class.response_refs(
+            item.answer_key, response
+        )
         total += item.score
     if items:
-        AttemptQuestion.objects.bulk_update(items, ["score"])
+        AttemptQuestion.objects.bulk_update(items, ["score", "response_refs"])
     max_score = sum((Decimal(item.points) for item in items), Decimal("0"))
     attempt.score = total
     attempt.max_score = max_score

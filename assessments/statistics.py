@@ -55,6 +55,7 @@ from courses.models import CoursePage
 from training.sanitiser import plain_text
 
 from .models import (
+    QUESTION_TYPES,
     Attempt,
     AttemptQuestion,
     AttemptStatus,
@@ -69,12 +70,14 @@ FACILITY_LOW = 0.2
 FACILITY_HIGH = 0.95
 DISCRIMINATION_LOW = 0.1
 
-CHOICE_TYPES = ("single_choice", "true_false", "multiple_response")
-PLACEMENT_TYPES = ("ordering", "matching")
+# Entry refs are a letter and hex digits ("o3fa9c01b2e4d"); only such refs are used
+# as JSON keys in a query (nothing that could read as a lookup, like "in").
+_SAFE_ID = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
-# Ids in snapshots are a letter and a primary key ("o12", "s3"); only such ids are
-# used as JSON keys in a query (nothing that could read as a lookup, like "in").
-_SAFE_ID = re.compile(r"^[A-Za-z0-9]{1,40}$")  # entry ids: a letter or two and hex
+
+def _types_where(flag) -> list[str]:
+    """The names of the question types for which ``flag(type)`` holds."""
+    return [name for name, cls in QUESTION_TYPES.items() if flag(cls)]
 
 
 def percent_text(value: Decimal | float | None) -> str:
@@ -281,6 +284,20 @@ class QuestionStats:
             return self.type_name
 
     @property
+    def placement_heading(self) -> str:
+        return self._type_attribute("placement_heading")
+
+    @property
+    def placement_answer_prefix(self) -> str:
+        return self._type_attribute("placement_answer_prefix")
+
+    def _type_attribute(self, name: str) -> str:
+        try:
+            return getattr(Question.type_for(self.type_name), name)
+        except ValidationError:
+            return ""
+
+    @property
     def deleted(self) -> bool:
         return self.question_id is None
 
@@ -434,20 +451,23 @@ def question_statistics(*, attempts: QuerySet[Attempt]) -> list[QuestionStats]:
 
 def _add_option_counts(items, stats, by_group) -> None:
     """Counts of each option chosen: one query grouping identical responses (a
-    choice question has few distinct responses, however many attempts)."""
-    if not any(s.type_name in CHOICE_TYPES for s in stats.values()):
+    choice question has few distinct responses, however many attempts). Responses
+    are compared by their stable refs, so attempts with different random ids count
+    together."""
+    counting = _types_where(lambda cls: cls.counts_options)
+    if not any(s.type_name in counting for s in stats.values()):
         return
     chosen: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     unanswered: dict[tuple, int] = defaultdict(int)
     rows = (
-        items.filter(question_type__in=CHOICE_TYPES)
-        .values("question_id", "orphan_key", "response")
+        items.filter(question_type__in=counting)
+        .values("question_id", "orphan_key", "response_refs")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
         group = _group_key(row["question_id"], row["orphan_key"])
-        response = row["response"]
+        response = row["response_refs"]
         ticked = response if isinstance(response, list) else [response]
         ticked = [value for value in ticked if value not in (None, "")]
         if not ticked:
@@ -455,21 +475,22 @@ def _add_option_counts(items, stats, by_group) -> None:
         for value in ticked:
             chosen[group][str(value)] += row["n"]
     for group, question in stats.items():
-        if question.type_name not in CHOICE_TYPES:
+        if question.type_name not in counting:
             continue
         sample = by_group[group]
-        correct = set(sample.answer_key.get("correct", []))
         counts = chosen.get(group, {})
         known = set()
-        for option in sample.presented.get("options", []):
-            known.add(option["id"])
-            count = counts.get(option["id"], 0)
+        for ref, text, correct in Question.type_for(
+            question.type_name
+        ).statistics_options(sample.presented, sample.answer_key):
+            known.add(ref)
+            count = counts.get(ref, 0)
             question.options.append(
                 OptionCount(
-                    text=option["text"],
+                    text=text,
                     count=count,
                     share=count / question.attempts,
-                    correct=option["id"] in correct,
+                    correct=correct,
                 )
             )
         removed = sum(count for value, count in counts.items() if value not in known)
@@ -487,7 +508,7 @@ def _add_option_counts(items, stats, by_group) -> None:
 def _add_placements(items, stats, by_group) -> None:
     """For ordering and matching questions, how often each step went in its right
     place or each prompt got its right answer: one query of conditional counts
-    (one per step or prompt).
+    (one per step or prompt), over responses by stable refs.
 
     A step counts as placed rightly when it was given its right position; marking
     is stricter (a position given to two steps counts for neither), so these shares
@@ -496,44 +517,25 @@ def _add_placements(items, stats, by_group) -> None:
     wanted: list[tuple[tuple, str, str, Any, str]] = []
     for group, question in stats.items():
         sample = by_group[group]
-        key = sample.answer_key
-        if question.type_name == "ordering":
-            texts = {item["id"]: item["text"] for item in sample.presented["items"]}
-            for position, item_id in enumerate(key.get("order", []), start=1):
-                wanted.append(
-                    (group, item_id, texts.get(item_id, "?"), position, str(position))
-                )
-        elif question.type_name == "matching":
-            lefts = {left["id"]: left["text"] for left in sample.presented["lefts"]}
-            rights = {
-                right["id"]: right["text"] for right in sample.presented["rights"]
-            }
-            # By prompt, alphabetically: stored pairs have no reliable order
-            # (PostgreSQL's jsonb reorders keys, and ids are opaque hashes).
-            pairs = sorted(
-                key.get("pairs", {}).items(),
-                key=lambda pair: lefts.get(pair[0], "").casefold(),
-            )
-            for left_id, right_id in pairs:
-                wanted.append(
-                    (
-                        group,
-                        left_id,
-                        lefts.get(left_id, "?"),
-                        right_id,
-                        rights.get(right_id, "?"),
-                    )
-                )
+        try:
+            question_class = Question.type_for(question.type_name)
+        except ValidationError:  # a type since removed
+            continue
+        for sub_ref, text, right, answer in question_class.statistics_placements(
+            sample.presented, sample.answer_key
+        ):
+            wanted.append((group, sub_ref, text, right, answer))
     wanted = [w for w in wanted if _SAFE_ID.match(w[1])]
     if not wanted:
         return
-    counts = items.filter(question_type__in=PLACEMENT_TYPES).aggregate(
+    placing = sorted({stats[w[0]].type_name for w in wanted})
+    counts = items.filter(question_type__in=placing).aggregate(
         **{
             f"p{index}": Count(
                 "pk",
-                filter=_group_filter(group) & Q(**{f"response__{sub_id}": right}),
+                filter=_group_filter(group) & Q(**{f"response_refs__{sub_ref}": right}),
             )
-            for index, (group, sub_id, _, right, _) in enumerate(wanted)
+            for index, (group, sub_ref, _, right, _) in enumerate(wanted)
         }
     )
     for index, (group, _, text, _, answer) in enumerate(wanted):
