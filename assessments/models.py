@@ -1140,6 +1140,13 @@ class QuizPage(LearnerOnlyPageMixin, Page):
     questions come from the question bank (Question bank in the admin menu).
     """
 
+    step_order = 1
+    step_label = "Quiz"
+    step_plural = "quizzes"
+    step_done_label = "Passed"
+    step_verb_done = "passed"
+    step_remaining_hint = " (pass the quiz)"
+
     intro = RichTextField(features=RICH_FEATURES, blank=True)
     pass_mark = models.PositiveSmallIntegerField(
         "pass mark (%)",

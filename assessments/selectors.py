@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from training.sanitiser import safe_html
@@ -35,8 +35,7 @@ from .sheet import QuestionView, Sheet
 def passed_quiz_ids(user, quiz_ids: Iterable[int]) -> set[int]:
     """Ids of those quizzes ``user`` has passed (one query).
 
-    This is the quiz step kind's ``done_ids``, so it is what module and course
-    progress count as a passed quiz.
+    Progress reads ``courses.StepCompletion``, which a first pass records.
     """
     if not (user and user.is_authenticated):
         return set()
@@ -45,12 +44,6 @@ def passed_quiz_ids(user, quiz_ids: Iterable[int]) -> set[int]:
         .values_list("quiz_id", flat=True)
         .distinct()
     )
-
-
-def passed_exists(page_id, user_id) -> Exists:
-    """The same check inside SQL, for reports: given expressions for a quiz id and
-    a user id (usually ``OuterRef``s), whether that user passed that quiz."""
-    return Exists(Attempt.objects.filter(quiz_id=page_id, user_id=user_id, passed=True))
 
 
 def has_passed(user, quiz: QuizPage) -> bool:

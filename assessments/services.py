@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from courses.models import Enrolment
 from courses.selectors import course_progress
-from courses.services import course_completion_check
+from courses.services import step_complete
 
 from .models import Attempt, AttemptQuestion, AttemptStatus, QuizPage
 from .selectors import load_questions
@@ -313,10 +313,10 @@ def _grade(*, attempt: Attempt, course, now: datetime) -> bool:
         ]
     )
     if attempt.passed:
-        _, completed_now = course_completion_check(
-            user=attempt.user, course=course, now=now
-        )
-        return completed_now
+        # The quiz is a done step of its module from its first pass.
+        return step_complete(
+            user=attempt.user, page=attempt.quiz, course=course, now=now
+        ).course_completed_now
     return False
 
 

@@ -178,7 +178,7 @@ def seed(learners: int, rng: random.Random) -> dict:
 
     from assessments.models import Attempt, AttemptQuestion, AttemptStatus, Question
     from assessments.selectors import load_questions
-    from courses.models import CourseCompletion, Enrolment, LessonCompletion
+    from courses.models import CourseCompletion, Enrolment, StepCompletion
     from training.models import User
 
     now = timezone_now()
@@ -203,7 +203,7 @@ def seed(learners: int, rng: random.Random) -> dict:
     ]
     users = bulk(User, users)
 
-    enrolments, lessons_done, completions, attempts, items = [], [], [], [], []
+    enrolments, steps_done, completions, attempts, items = [], [], [], [], []
     for user in users:
         ability = rng.gauss(0, 1)
         taken = rng.sample(plans, 2 if rng.random() < 0.3 else 1)
@@ -217,8 +217,8 @@ def seed(learners: int, rng: random.Random) -> dict:
             for module, lessons, quizzes in modules[:reach]:
                 for lesson in lessons:
                     when += timedelta(hours=rng.uniform(1, 60))
-                    lessons_done.append(
-                        LessonCompletion(user=user, lesson=lesson, completed_at=when)
+                    steps_done.append(
+                        StepCompletion(user=user, page=lesson, completed_at=when)
                     )
                 passed = True
                 for quiz in quizzes:
@@ -228,6 +228,9 @@ def seed(learners: int, rng: random.Random) -> dict:
                     )  # fmt: skip
                     if not passed:
                         break
+                    steps_done.append(
+                        StepCompletion(user=user, page=quiz, completed_at=when)
+                    )
                 if not passed:
                     break
                 done.add(module.pk)
@@ -237,7 +240,7 @@ def seed(learners: int, rng: random.Random) -> dict:
                 )
 
     bulk(Enrolment, enrolments)
-    bulk(LessonCompletion, lessons_done)
+    bulk(StepCompletion, steps_done)
     bulk(CourseCompletion, completions)
     saved = bulk(Attempt, attempts)
     for attempt in saved:
@@ -247,7 +250,7 @@ def seed(learners: int, rng: random.Random) -> dict:
     return {
         "learners": len(users),
         "enrolments": len(enrolments),
-        "lessons": len(lessons_done),
+        "steps": len(steps_done),
         "attempts": len(attempts),
         "submitted": sum(a.status == AttemptStatus.SUBMITTED for a in attempts),
         "items": len(items),
@@ -287,6 +290,7 @@ def take_quiz(user, quiz, question_set, ability, when, rng, attempts, items):
                 presented=snap.presented,
                 answer_key=snap.key,
                 response=response,
+                response_refs=response,
                 saved_at=submitted,
                 score=None if left_open else score,
             )

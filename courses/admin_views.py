@@ -21,7 +21,7 @@ from wagtail.coreutils import multigetattr
 from training.models import User
 
 from .charts import bar_chart
-from .models import CoursePage, Enrolment, LessonCompletion
+from .models import CoursePage, Enrolment, LessonPage, StepCompletion
 from .selectors import (
     COMPLETE,
     IN_PROGRESS,
@@ -269,8 +269,10 @@ class LearnerDetailView(
         context["learner"] = self.learner
         context["enrolments"] = [(e, progress[e.course_id]) for e in enrolments]
         context["lessons"] = (
-            LessonCompletion.objects.filter(user=self.learner)
-            .select_related("lesson")
+            StepCompletion.objects.filter(
+                user=self.learner, page__in=LessonPage.objects.values("pk")
+            )
+            .select_related("page")
             .order_by("-completed_at")
         )
         context["sections"] = [

@@ -3,9 +3,11 @@
 Pages: CourseIndexPage (the home page and catalogue) > CoursePage > ModulePage >
 LessonPage (and assessments.QuizPage). Editors find them under Pages in the admin.
 
-Learner records: Enrolment, LessonCompletion, ReflectionAnswer and CourseCompletion.
+Learner records: Enrolment, StepCompletion, ReflectionAnswer and CourseCompletion.
 They are written only through ``courses.services``.
 """
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -145,12 +147,29 @@ class ModulePage(Page):
 
 
 class LearnerOnlyPageMixin:
-    """Serves the page only to learners enrolled in its course (and to editors).
+    """A step of a module (a lesson, a quiz): served only to learners enrolled in
+    its course (and to editors).
+
+    Every page type with this mixin is a step: progress, locks and reports list
+    its live pages, and a learner has done one when a ``StepCompletion`` row says
+    so. The ``step_*`` attributes say how the step is named on learners' pages.
 
     Anonymous visitors are sent to sign in; signed-in people who are not enrolled, or
     whose module is still locked, see a page that says what to do first (status 403).
     The progress worked out here is handed on to ``get_context``.
     """
+
+    #: Steps of different kinds are counted in this order ("lessons complete"
+    #: before "quizzes passed").
+    step_order: ClassVar[int] = 0
+    step_label: ClassVar[str] = "Step"
+    step_plural: ClassVar[str] = "steps"
+    #: Said of a done step: "Done", "Passed"; and in counts: "complete", "passed".
+    step_done_label: ClassVar[str] = "Done"
+    step_verb_done: ClassVar[str] = "complete"
+    #: Added after the title where a learner is told what is left, e.g.
+    #: " (pass the quiz)".
+    step_remaining_hint: ClassVar[str] = ""
 
     def course(self) -> "CoursePage":
         return CoursePage.objects.ancestor_of(self).get()
@@ -193,6 +212,9 @@ class LearnerOnlyPageMixin:
 
 class LessonPage(LearnerOnlyPageMixin, Page):
     """A lesson: a body of blocks the learner reads, then marks complete."""
+
+    step_label = "Lesson"
+    step_plural = "lessons"
 
     summary = models.TextField(blank=True)
     minutes = models.PositiveSmallIntegerField("reading time in minutes", default=15)
@@ -239,28 +261,33 @@ class Enrolment(models.Model):
         return f"{self.user} on {self.course}"
 
 
-class LessonCompletion(models.Model):
-    """The moment a learner marked a lesson complete. Recorded once."""
+class StepCompletion(models.Model):
+    """The moment a learner finished a step: marked a lesson complete, or first
+    passed a quiz. Recorded once, through ``courses.services.step_complete``; the
+    one table progress, locks and reports read to tell a step is done."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        related_name="lesson_completions",
+        related_name="step_completions",
     )
-    lesson = models.ForeignKey(
-        LessonPage, on_delete=models.CASCADE, related_name="completions"
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="step_completions"
     )
     completed_at = models.DateTimeField(default=timezone.now)
+
+    # Learner records, not content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "lesson"], name="unique_lesson_completion"
+                fields=["user", "page"], name="unique_step_completion"
             )
         ]
 
     def __str__(self):
-        return f"{self.user} completed {self.lesson}"
+        return f"{self.user} completed {self.page}"
 
 
 class ReflectionAnswer(models.Model):

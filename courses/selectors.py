@@ -30,10 +30,11 @@ from .models import (
     CourseCompletion,
     CoursePage,
     Enrolment,
+    LessonPage,
     ModulePage,
     ReflectionAnswer,
 )
-from .steps import step_kinds
+from .steps import done_exists, done_ids, step_models
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -62,13 +63,17 @@ class Step:
     """One lesson or quiz in a module, as the learner stands with it."""
 
     page: object
-    kind: str
     done: bool
     locked: bool = False
 
     @property
     def url(self) -> str:
         return self.page.url
+
+    @property
+    def kind(self) -> str:
+        """ "lesson", "quiz": the step's kind in words."""
+        return self.page.step_label.lower()
 
 
 @dataclass
@@ -114,11 +119,13 @@ def _counts(steps: Iterable[Step]) -> list[tuple[str, int, int]]:
     """(label, done, total) per kind of step, e.g. ("lessons complete", 5, 8)."""
     result = []
     steps = list(steps)
-    for kind in step_kinds():
-        of_kind = [step for step in steps if step.kind == kind.name]
+    for model in step_models():
+        of_kind = [step for step in steps if type(step.page) is model]
         if of_kind:
             done = sum(step.done for step in of_kind)
-            result.append((f"{kind.plural} {kind.verb_done}", done, len(of_kind)))
+            result.append(
+                (f"{model.step_plural} {model.step_verb_done}", done, len(of_kind))
+            )
     return result
 
 
@@ -226,16 +233,13 @@ def progress_for_courses(
     steps_by_module: dict[str, list[Step]] = defaultdict(list)
     learner = _is_learner(user)
     pages_by_kind = []
-    for kind in step_kinds():
-        pages = list(kind.model.objects.live().filter(in_courses).order_by("path"))
-        done = (
-            kind.done_ids(user, [p.pk for p in pages]) if learner and pages else set()
-        )
-        pages_by_kind.extend((page, kind.name, page.pk in done) for page in pages)
-    for page, kind_name, done in sorted(pages_by_kind, key=lambda item: item[0].path):
-        steps_by_module[page.path[: -page.steplen]].append(
-            Step(page=page, kind=kind_name, done=done)
-        )
+    for model in step_models():
+        pages = list(model.objects.live().filter(in_courses).order_by("path"))
+        # One query per kind of step, so the count stays fixed however many steps.
+        done = done_ids(user, [p.pk for p in pages]) if learner and pages else set()
+        pages_by_kind.extend((page, page.pk in done) for page in pages)
+    for page, done in sorted(pages_by_kind, key=lambda item: item[0].path):
+        steps_by_module[page.path[: -page.steplen]].append(Step(page=page, done=done))
     enrolments, completions = {}, {}
     if learner:
         course_ids = [c.pk for c in courses]
@@ -342,9 +346,9 @@ def personal_data(*, user) -> dict:
         ],
         "lessons_completed": [
             {"lesson": title, "completed_at": when.isoformat()}
-            for title, when in user.lesson_completions.values_list(
-                "lesson__title", "completed_at"
-            )
+            for title, when in user.step_completions.filter(
+                page__in=LessonPage.objects.values("pk")
+            ).values_list("page__title", "completed_at")
         ],
         "reflections": [
             {"lesson": title, "answer": text, "updated_at": when.isoformat()}
@@ -389,13 +393,10 @@ def _required_steps_under(path_ref) -> list:
         )
     )
     return [
-        (
-            kind,
-            kind.model.objects.live()
-            .filter(path__startswith=path_ref)
-            .exclude(in_optional_module),
-        )
-        for kind in step_kinds()
+        model.objects.live()
+        .filter(path__startswith=path_ref)
+        .exclude(in_optional_module)
+        for model in step_models()
     ]
 
 
@@ -409,21 +410,21 @@ def progress_report_queryset():
     user_ref = OuterRef("user_id")
     steps_total = Value(0)
     steps_done = Value(0)
-    for kind, pages in _required_steps_under(OuterRef("course__path")):
+    for pages in _required_steps_under(OuterRef("course__path")):
         steps_total = steps_total + _count(pages)
         steps_done = steps_done + _count(
-            pages.filter(kind.done_exists(OuterRef("pk"), OuterRef(user_ref)))
+            pages.filter(done_exists(OuterRef("pk"), OuterRef(user_ref)))
         )
     required_modules = ModulePage.objects.live().filter(
         path__startswith=OuterRef("course__path"), optional=False
     )
     unfinished = [
         Exists(
-            kind.model.objects.live()
+            model.objects.live()
             .filter(path__startswith=OuterRef("path"))
-            .exclude(kind.done_exists(OuterRef("pk"), OuterRef(OuterRef(user_ref))))
+            .exclude(done_exists(OuterRef("pk"), OuterRef(OuterRef(user_ref))))
         )
-        for kind in step_kinds()
+        for model in step_models()
     ]
     modules_done = required_modules.exclude(reduce(or_, unfinished))
     completion = CourseCompletion.objects.filter(

@@ -9,14 +9,15 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Page
 
 from .models import (
     CourseCompletion,
     CoursePage,
     Enrolment,
-    LessonCompletion,
     LessonPage,
     ReflectionAnswer,
+    StepCompletion,
 )
 from .selectors import course_progress
 from .signals import course_completed
@@ -46,27 +47,36 @@ def _require_open(*, user, lesson: LessonPage):
 
 
 @dataclass(frozen=True)
-class LessonCompleteResult:
-    completion: LessonCompletion
+class StepCompleteResult:
+    completion: StepCompletion
     created: bool
     course_completed_now: bool
 
 
 @transaction.atomic
-def lesson_complete(
-    *, user, lesson: LessonPage, now: datetime | None = None
-) -> LessonCompleteResult:
-    """Mark a lesson complete, once; then see whether the course is now complete."""
-    progress = _require_open(user=user, lesson=lesson)
-    completion, created = LessonCompletion.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"completed_at": now or timezone.now()}
+def step_complete(
+    *, user, page: Page, course: CoursePage, now: datetime | None = None
+) -> StepCompleteResult:
+    """Record that ``user`` finished a step of ``course`` (a lesson marked
+    complete, a quiz passed), once; then see whether the course is now complete.
+
+    Later stages record their steps through this (assessments, on a pass)."""
+    completion, created = StepCompletion.objects.get_or_create(
+        user=user, page=page, defaults={"completed_at": now or timezone.now()}
     )
     course_done_now = False
     if created:
-        _, course_done_now = course_completion_check(
-            user=user, course=progress.course, now=now
-        )
-    return LessonCompleteResult(completion, created, course_done_now)
+        _, course_done_now = course_completion_check(user=user, course=course, now=now)
+    return StepCompleteResult(completion, created, course_done_now)
+
+
+@transaction.atomic
+def lesson_complete(
+    *, user, lesson: LessonPage, now: datetime | None = None
+) -> StepCompleteResult:
+    """Mark a lesson complete, once; then see whether the course is now complete."""
+    progress = _require_open(user=user, lesson=lesson)
+    return step_complete(user=user, page=lesson, course=progress.course, now=now)
 
 
 @transaction.atomic

@@ -1,41 +1,43 @@
-"""The kinds of page a learner works through inside a module.
+"""The kinds of page a learner works through inside a module, and whether done.
 
-Lessons are one kind; other apps add theirs (assessments adds quizzes) from their
-``AppConfig.ready``, so progress and completion treat every kind alike without this
-app importing the apps that build on it.
+A step is any page type with ``LearnerOnlyPageMixin`` (lessons here; quizzes in
+assessments): Wagtail's own list of page models finds them, so this app never
+imports the apps that build on it. Done means a ``StepCompletion`` row, the same for
+every kind.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.db.models import Exists
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
+
+from .models import LearnerOnlyPageMixin, StepCompletion
 
 
-@dataclass(frozen=True)
-class StepKind:
-    """A page type that is a step of a module, and how to tell it is done.
-
-    ``done_ids(user, page_ids)`` returns the ids of those pages the user has finished
-    (a lesson marked complete, a quiz passed) in one query. ``done_exists(page_id,
-    user_id)`` says the same inside SQL: given expressions for a page id and a user id
-    (usually ``OuterRef``s) it returns an ``Exists`` the reports filter and count by.
-    """
-
-    name: str
-    model: type[Page]
-    done_ids: Callable[..., set[int]]
-    done_exists: Callable[..., Exists]
-    verb_done: str
-    plural: str
+def step_models() -> list[type[Page]]:
+    """Every page type that is a step, in counting order."""
+    return sorted(
+        (
+            model
+            for model in get_page_models()
+            if issubclass(model, LearnerOnlyPageMixin)
+        ),
+        key=lambda model: (model.step_order, model._meta.label),
+    )
 
 
-_kinds: dict[str, StepKind] = {}
+def done_ids(user, page_ids: Iterable[int]) -> set[int]:
+    """Ids of those step pages ``user`` has finished (one query)."""
+    if not (user and user.is_authenticated):
+        return set()
+    return set(
+        StepCompletion.objects.filter(
+            user=user, page_id__in=list(page_ids)
+        ).values_list("page_id", flat=True)
+    )
 
 
-def register_step_kind(kind: StepKind) -> None:
-    _kinds[kind.name] = kind
-
-
-def step_kinds() -> Iterable[StepKind]:
-    return _kinds.values()
+def done_exists(page_id, user_id) -> Exists:
+    """The same inside SQL, for reports: given expressions for a page id and a user
+    id (usually ``OuterRef``s), whether that user finished that step."""
+    return Exists(StepCompletion.objects.filter(page_id=page_id, user_id=user_id))

@@ -4,7 +4,7 @@ from functools import partial
 
 import pytest
 
-from courses.models import CourseCompletion, Enrolment, LessonCompletion, LessonPage
+from courses.models import CourseCompletion, Enrolment, LessonPage, StepCompletion
 from courses.services import course_completion_check, lesson_complete
 from courses.signals import course_completed
 from tests.concurrency import ON_POSTGRES, run_together
@@ -66,9 +66,7 @@ def test_double_click_on_the_last_lesson_records_it_once(
     assert errors == []
     assert sum(result.created for result in results) == 1
     assert sum(result.course_completed_now for result in results) == 1
-    assert (
-        LessonCompletion.objects.filter(user=learner, lesson=lessons[-1]).count() == 1
-    )
+    assert StepCompletion.objects.filter(user=learner, page=lessons[-1]).count() == 1
     assert len(completions_sent) == 1
 
 
@@ -76,8 +74,8 @@ def test_many_completion_checks_at_once_send_one_event(
     learner_on_course, completions_sent
 ):
     learner, course, lessons = learner_on_course
-    LessonCompletion.objects.bulk_create(
-        LessonCompletion(user=learner, lesson=lesson) for lesson in lessons
+    StepCompletion.objects.bulk_create(
+        StepCompletion(user=learner, page=lesson) for lesson in lessons
     )
     results, errors = run_together(
         *[partial(course_completion_check, user=learner, course=course)] * 8

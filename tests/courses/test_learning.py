@@ -7,9 +7,9 @@ from django.urls import reverse
 from courses.models import (
     CourseCompletion,
     Enrolment,
-    LessonCompletion,
     LessonPage,
     ReflectionAnswer,
+    StepCompletion,
 )
 from tests.factories import LessonPageFactory, ModulePageFactory, UserFactory
 
@@ -87,7 +87,7 @@ def test_marking_complete_records_once_and_moves_on(enrolled_client, enrolled, c
     assert response.status_code == 302
     assert response["Location"] == second.url
     enrolled_client.post(url)
-    completions = LessonCompletion.objects.filter(user=enrolled, lesson=first)
+    completions = StepCompletion.objects.filter(user=enrolled, page=first)
     assert completions.count() == 1
     assert completions.get().completed_at is not None
     html = enrolled_client.get(first.url).content.decode()
@@ -97,7 +97,7 @@ def test_marking_complete_records_once_and_moves_on(enrolled_client, enrolled, c
 def test_not_enrolled_cannot_complete_a_lesson(learner_client, learner, course):
     lesson = lessons(course)[0]
     learner_client.post(reverse("lesson_complete", args=[lesson.pk]))
-    assert not LessonCompletion.objects.filter(user=learner).exists()
+    assert not StepCompletion.objects.filter(user=learner).exists()
 
 
 def test_completing_every_lesson_completes_the_course(
@@ -156,7 +156,7 @@ def test_reflection_problems_keep_the_text(enrolled_client, course):
 def test_dashboard_shows_progress_and_continue(enrolled_client, enrolled, course):
     all_lessons = lessons(course)
     for lesson in all_lessons[:3]:
-        LessonCompletion.objects.create(user=enrolled, lesson=lesson)
+        StepCompletion.objects.create(user=enrolled, page=lesson)
     html = enrolled_client.get(reverse("dashboard")).content.decode()
     assert course.title in html
     assert "75% complete" in html

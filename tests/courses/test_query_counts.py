@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from courses.models import Enrolment, LessonCompletion, LessonPage
+from courses.models import Enrolment, LessonPage, StepCompletion
 from tests.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def small_and_large(home, learner):
     for course in (small, large):
         Enrolment.objects.create(user=learner, course=course)
         first = LessonPage.objects.descendant_of(course).order_by("path").first()
-        LessonCompletion.objects.create(user=learner, lesson=first)
+        StepCompletion.objects.create(user=learner, page=first)
     return small, large
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import CourseCompletion, Enrolment, LessonCompletion, LessonPage
+from courses.models import CourseCompletion, Enrolment, LessonPage, StepCompletion
 from tests.factories import UserFactory, make_course
 from training.models import User
 
@@ -33,9 +33,9 @@ def cohort(home, course):
         Enrolment.objects.create(user=user, course=course)
     Enrolment.objects.create(user=fresh, course=other)
     lessons = _lessons(course)
-    LessonCompletion.objects.create(user=partway, lesson=lessons[0])
+    StepCompletion.objects.create(user=partway, page=lessons[0])
     for lesson in lessons:
-        LessonCompletion.objects.create(user=done, lesson=lesson)
+        StepCompletion.objects.create(user=done, page=lesson)
     CourseCompletion.objects.create(
         user=done, course=course, completed_at=timezone.now()
     )
@@ -160,8 +160,8 @@ def _add_learners(course, count):
     )
     Enrolment.objects.bulk_create(Enrolment(user=u, course=course) for u in users)
     lesson = _lessons(course)[0]
-    LessonCompletion.objects.bulk_create(
-        LessonCompletion(user=u, lesson=lesson) for u in users[::2]
+    StepCompletion.objects.bulk_create(
+        StepCompletion(user=u, page=lesson) for u in users[::2]
     )
 
 
