@@ -25,11 +25,11 @@ from courses.charts import bar_chart
 from courses.models import CoursePage
 
 from .models import Attempt, QuizPage
+from .records import learner_attempts
 from .statistics import (
     DISCRIMINATION_LOW,
     FACILITY_HIGH,
     FACILITY_LOW,
-    learner_attempts,
     median_percents,
     percent_text,
     quiz_statistics,

@@ -48,8 +48,8 @@ from wagtail.models import Orderable, Page, PreviewableMixin
 from wagtail.rich_text import expand_db_html
 from wagtail.search import index
 
-from courses.blocks import RICH_FEATURES
 from courses.models import LearnerOnlyPageMixin
+from training.blocks import RICH_FEATURES
 from training.sanitiser import clean_html, plain_text
 
 from .forms import QuestionAdminForm, QuizPageForm

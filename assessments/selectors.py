@@ -326,7 +326,7 @@ def response_text(type_name: str, presented: dict, response: Any) -> str:
     return Question.type_for(type_name).response_text(presented, response)
 
 
-def personal_data(*, user) -> dict:
+def personal_data(*, user, **kwargs) -> dict:
     """A learner's quiz attempts and answers, for the "download my data" export."""
     from training.sanitiser import plain_text
 

@@ -1,5 +1,7 @@
 """Receivers: the one place certificates hear about what happens upstream."""
 
+from courses.signals import PageExtension
+
 from .services import certificate_issue
 
 
@@ -10,3 +12,12 @@ def issue_on_course_completed(sender, *, completion, **kwargs):
     there exactly when the completion is.
     """
     certificate_issue(completion=completion)
+
+
+def dashboard_certificates(*, request, **kwargs):
+    """``courses.signals.dashboard_extending``: each completed course's certificate
+    on the learner's dashboard, and the copy-link script once per page."""
+    return PageExtension(
+        card_template="certificates/includes/dashboard_certificate.html",
+        scripts=["certificates/copy-link.js"],
+    )

@@ -306,7 +306,7 @@ def learner_certificate(*, user, text: str) -> Certificate | None:
     )
 
 
-def personal_data(*, user) -> dict:
+def personal_data(*, user, **kwargs) -> dict:
     """A learner's certificates, for the "download my data" export."""
     return {
         "certificates": [

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
-from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -22,14 +21,19 @@ from training.models import User
 
 from .charts import bar_chart
 from .models import CoursePage, Enrolment, LessonPage, StepCompletion
+from .reports import completions_by_month, progress_report_queryset
 from .selectors import (
     COMPLETE,
     IN_PROGRESS,
     NOT_STARTED,
     STATUS_LABELS,
-    completions_by_month,
     progress_for_courses,
-    progress_report_queryset,
+)
+from .signals import (
+    ReportExtension,
+    gathered,
+    learner_record_sections,
+    progress_report_extending,
 )
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -152,12 +156,13 @@ class ProgressReportView(ReportView):
         ]  # fmt: skip
 
     @cached_property
+    def extensions(self) -> list[ReportExtension]:
+        """What later stages add (assessments adds best quiz scores)."""
+        return gathered(progress_report_extending, course=self.selected_course)
+
+    @cached_property
     def extra_columns(self):
-        """Columns other apps add (assessments adds best quiz scores)."""
-        columns = []
-        for hook in hooks.get_hooks("course_progress_report_columns"):
-            columns += hook(self.request, self.selected_course)
-        return columns
+        return [column for ext in self.extensions for column in ext.columns]
 
     @cached_property
     def selected_course(self):
@@ -168,8 +173,9 @@ class ProgressReportView(ReportView):
 
     def get_base_queryset(self):
         queryset = progress_report_queryset()
-        for hook in hooks.get_hooks("course_progress_report_queryset"):
-            queryset = hook(queryset, self.selected_course)
+        for extension in self.extensions:
+            if extension.annotate is not None:
+                queryset = extension.annotate(queryset)
         return queryset
 
     def order_queryset(self, queryset):
@@ -275,8 +281,7 @@ class LearnerDetailView(
             .select_related("page")
             .order_by("-completed_at")
         )
-        context["sections"] = [
-            hook(self.request, self.learner)
-            for hook in hooks.get_hooks("learner_detail_sections")
-        ]
+        context["sections"] = gathered(
+            learner_record_sections, request=self.request, learner=self.learner
+        )
         return context

@@ -20,7 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import RICH_FEATURES, LessonStreamBlock
+from training.blocks import RICH_FEATURES, LessonStreamBlock
 
 CONTENT_NOTE_HELP = (
     "Shown before the content, so learners can prepare: say what the content "

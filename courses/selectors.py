@@ -14,17 +14,8 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import (
-    Count,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Left, TruncMonth
 
 from .models import (
     CourseCompletion,
@@ -34,7 +25,7 @@ from .models import (
     ModulePage,
     ReflectionAnswer,
 )
-from .steps import done_exists, done_ids, step_models
+from .steps import done_ids, step_models
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -319,12 +310,6 @@ def learner_dashboard(*, user) -> list[CourseProgress]:
     return [progress[c.pk] for c in courses]
 
 
-def can_open_course_content(*, user, course: CoursePage) -> bool:
-    if is_editor(user):
-        return True
-    return Enrolment.objects.filter(user=user, course=course).exists()
-
-
 def reflection_answers(*, user, lesson) -> dict[str, str]:
     if not _is_learner(user):
         return {}
@@ -335,7 +320,7 @@ def reflection_answers(*, user, lesson) -> dict[str, str]:
     )
 
 
-def personal_data(*, user) -> dict:
+def personal_data(*, user, **kwargs) -> dict:
     """A learner's course records, for the "download my data" export."""
     return {
         "enrolments": [
@@ -363,95 +348,3 @@ def personal_data(*, user) -> dict:
             )
         ],
     }
-
-
-# --- Trainer reports -------------------------------------------------------------
-# Everything below aggregates in the database: one query for a page of rows, however
-# many learners, modules or lessons there are.
-
-
-def _count(queryset) -> Coalesce:
-    """COUNT(*) of a correlated subquery, as an expression (0 when empty)."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by()
-            .annotate(n=Func(F("pk"), function="COUNT"))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def _required_steps_under(path_ref) -> list:
-    """For each kind of step: its live pages under ``path_ref`` that sit in a
-    required (not optional) module."""
-    in_optional_module = Exists(
-        ModulePage.objects.filter(
-            optional=True,
-            path=Left(OuterRef("path"), (OuterRef("depth") - 1) * ModulePage.steplen),
-        )
-    )
-    return [
-        model.objects.live()
-        .filter(path__startswith=path_ref)
-        .exclude(in_optional_module)
-        for model in step_models()
-    ]
-
-
-def progress_report_queryset():
-    """Enrolments annotated with what a trainer needs to see for each learner.
-
-    Annotations: ``steps_total`` and ``steps_done`` (lessons and quizzes in required
-    modules), ``modules_total`` and ``modules_done`` (required modules),
-    ``completed_at``.
-    """
-    user_ref = OuterRef("user_id")
-    steps_total = Value(0)
-    steps_done = Value(0)
-    for pages in _required_steps_under(OuterRef("course__path")):
-        steps_total = steps_total + _count(pages)
-        steps_done = steps_done + _count(
-            pages.filter(done_exists(OuterRef("pk"), OuterRef(user_ref)))
-        )
-    required_modules = ModulePage.objects.live().filter(
-        path__startswith=OuterRef("course__path"), optional=False
-    )
-    unfinished = [
-        Exists(
-            model.objects.live()
-            .filter(path__startswith=OuterRef("path"))
-            .exclude(done_exists(OuterRef("pk"), OuterRef(OuterRef(user_ref))))
-        )
-        for model in step_models()
-    ]
-    modules_done = required_modules.exclude(reduce(or_, unfinished))
-    completion = CourseCompletion.objects.filter(
-        user_id=user_ref, course_id=OuterRef("course_id")
-    )
-    return (
-        Enrolment.objects.select_related("user", "course")
-        .annotate(
-            modules_total=_count(required_modules),
-            modules_done=_count(modules_done),
-            completed_at=Subquery(completion.values("completed_at")[:1]),
-            steps_total=steps_total,
-            steps_done=steps_done,
-        )
-        .order_by("-enrolled_at", "pk")
-    )
-
-
-def completions_by_month(*, course_ids: Iterable[int] | None = None) -> list[tuple]:
-    """(first day of month, number of course completions), oldest first."""
-    completions = CourseCompletion.objects.all()
-    if course_ids is not None:
-        completions = completions.filter(course_id__in=list(course_ids))
-    return list(
-        completions.annotate(month=TruncMonth("completed_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-        .values_list("month", "n")
-    )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .models import CoursePage, LessonPage
 from .selectors import course_progress, learner_dashboard
+from .signals import dashboard_extending, gathered
 
 
 def _live_page(model, page_id):
@@ -91,5 +92,8 @@ def dashboard(request):
     return TemplateResponse(
         request,
         "courses/dashboard.html",
-        {"courses": learner_dashboard(user=request.user)},
+        {
+            "courses": learner_dashboard(user=request.user),
+            "extensions": gathered(dashboard_extending, request=request),
+        },
     )

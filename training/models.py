@@ -15,7 +15,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from courses.blocks import LessonStreamBlock
+from .blocks import LessonStreamBlock
 
 
 class UserManager(BaseUserManager):

@@ -3,16 +3,15 @@
 from django.db import transaction
 
 from .models import User
+from .signals import personal_data_export
 
 
 def user_data_export(*, user: User) -> dict:
     """Everything the platform holds about a learner, as plain data.
 
-    Each app that stores personal data adds its part through a ``personal_data``
-    function in its selectors module, listed in PERSONAL_DATA_SOURCES.
+    Each app that stores personal data adds its part by answering the
+    ``training.signals.personal_data_export`` signal.
     """
-    from django.utils.module_loading import import_string
-
     data = {
         "account": {
             "full_name": user.full_name,
@@ -22,16 +21,9 @@ def user_data_export(*, user: User) -> dict:
             "date_joined": user.date_joined.isoformat(),
         }
     }
-    for path in PERSONAL_DATA_SOURCES:
-        data.update(import_string(path)(user=user))
+    for _, part in personal_data_export.send(sender=User, user=user):
+        data.update(part)
     return data
-
-
-PERSONAL_DATA_SOURCES = [
-    "courses.selectors.personal_data",
-    "assessments.selectors.personal_data",
-    "certificates.selectors.personal_data",
-]
 
 
 @transaction.atomic

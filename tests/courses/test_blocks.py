@@ -6,9 +6,9 @@ from wagtail.blocks import StreamValue
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
-from courses import blocks
 from courses.models import LessonPage
 from tests.factories import LessonPageFactory, ModulePageFactory
+from training import blocks
 
 
 def render(block, raw, **context):

@@ -25,8 +25,7 @@ from assessments.services import attempt_start, attempt_submit
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_progress
 from courses.services import enrolment_create, lesson_complete
-
-from .models import JobRole, User
+from training.models import JobRole, User
 
 NOT_STARTED = "not_started"
 PART_WAY = "part_way"

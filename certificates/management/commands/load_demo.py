@@ -1,5 +1,9 @@
 """Load the demo content in fixtures/demo: pages, question bank, quizzes, accounts.
 
+Each app loads its own part (its ``demo`` module); this command, in the last stage,
+calls them in data-flow order: accounts (training), pages (courses), questions,
+quizzes and demo learners (assessments), certificates.
+
 Safe to run any number of times: what exists is left as it is, what is missing is
 created. ``--update`` rewrites demo pages from the files (losing edits made to them).
 """
@@ -10,6 +14,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from assessments import demo as assessments_demo
+from assessments import demo_people
+from certificates import demo as certificates_demo
 from courses.demo import load_catalogue
 from training.demo import demo_accounts_ensure
 
@@ -64,16 +71,11 @@ class Command(BaseCommand):
 
     def extra_steps(self):
         """Loaders of the apps that build on the catalogue, in data-flow order."""
-        from django.utils.module_loading import import_string
-
-        return [import_string(path) for path in DEMO_STEPS]
-
-
-DEMO_STEPS: list[str] = [
-    # The question bank and the quizzes placed in the course files' modules.
-    "assessments.demo.load",
-    # Demo learners from people.yaml, working through their courses.
-    "training.demo_people.load",
-    # Their certificates: revoked and expired ones made so; prints verify links.
-    "certificates.demo.load",
-]
+        return [
+            # The question bank and the quizzes placed in the course files' modules.
+            assessments_demo.load,
+            # Demo learners from people.yaml, working through their courses.
+            demo_people.load,
+            # Their certificates: revoked and expired ones made so; prints links.
+            certificates_demo.load,
+        ]

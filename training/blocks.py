@@ -1,7 +1,9 @@
-"""The blocks a trainer builds a lesson from.
+"""The blocks a trainer builds a lesson from, shared by every page with a body.
 
 Editors meet these in the "Body" field of a lesson (and of standard pages such as
 "Getting support"): the "+" button lists them with the description given here.
+They live in training, the first stage, so courses (lessons) and training (standard
+pages) both use them without training importing courses.
 """
 
 from wagtail import blocks
