@@ -41,5 +41,10 @@ check: $(VENV)/.installed
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The benchmarks print figures (queries, timings, memory); they assert nothing.
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_certificates.py
+	$(PY) benchmarks/bench_reports.py
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 media
