@@ -157,7 +157,15 @@ class Certificate(models.Model):
         max_length=16, choices=PdfState.choices, default=PdfState.PENDING
     )
     pdf_error = models.TextField(blank=True)
+    # Rendering runs in the task worker (certificates.tasks): how many times it was
+    # tried, and when it was last queued, so a render lost with a killed worker is
+    # queued again and a render that keeps failing is shown as failed.
+    render_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    render_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When the expiry job recorded that the certificate had expired and told its
+    # holder (once).
+    expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

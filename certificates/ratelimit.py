@@ -52,12 +52,40 @@ def verify_rate_limit(request) -> int | None:
     now = time.time()
     bucket = int(now // window)
     key = f"certificates:verify:{client_address(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+    count = _count(key, timeout=window + 5)
     if count > limit:
         return max(1, int((bucket + 1) * window - now))
+    return None
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Add one to the counter at ``key`` and return it.
+
+    With Redis this is one round trip (INCR, then EXPIRE only if the key had none);
+    other caches take the portable add-then-incr path.
+    """
+    client = _redis_client(key)
+    if client is not None:
+        full_key = cache.make_and_validate_key(key)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(full_key)
+        pipe.expire(full_key, timeout, nx=True)
+        count, _ = pipe.execute()
+        return int(count)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
+
+
+def _redis_client(key: str):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Django's Redis backend has no "increment, creating with a timeout".
+        return backend._cache.get_client(key, write=True)
     return None

@@ -2,16 +2,21 @@
 
 ``certificate_issue`` runs inside the transaction that records a course completion
 (it is called from the ``course_completed`` signal), so the certificate exists exactly
-when the completion does. Its PDF is rendered there too, in a savepoint: a render that
-fails or is blocked leaves the certificate issued with ``pdf_state = failed`` and the
-reason, which the admin shows with a "Retry PDF" action, instead of rolling back the
-learner's completion or storing a broken file. Email goes out after commit.
+when the completion does. Its PDF is not rendered there: once the transaction
+commits, a render task is queued (``certificates.tasks``), and the learner sees
+"being prepared" until it is done. ``certificate_pdf_render`` is what the task runs: it
+locks the certificate, does nothing if the PDF is already there (a task run twice),
+and signs and renders otherwise. A render that fails is tried again a minute later,
+up to ``CERTIFICATE_RENDER_ATTEMPTS`` times in all; then the certificate shows
+``pdf_state = failed`` and the reason, which the admin shows with a "Retry PDF"
+action. The email goes out from its own task once the PDF is ready.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -19,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +44,7 @@ from .signing import (
     statement_sign,
     statement_text,
 )
+from .verifycache import verify_cache_clear_on_commit
 
 log_ = logging.getLogger(__name__)
 
@@ -135,9 +142,8 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         if existing is None:
             raise
         return existing
-    certificate_produce(certificate=certificate)
     log(instance=certificate, action="certificates.issue", user=None)
-    _notify_on_commit(certificate)
+    _render_on_commit(certificate)
     return certificate
 
 
@@ -213,10 +219,166 @@ def certificate_produce(*, certificate: Certificate) -> bool:
 
 def _notify_on_commit(certificate: Certificate) -> None:
     if certificate.pdf_state == PdfState.READY and certificate.user_id:
+        from .tasks import certificate_notify_task
+
         pk = certificate.pk
         transaction.on_commit(
-            lambda: certificate_notify(certificate_id=pk), robust=True
+            lambda: certificate_notify_task.enqueue(certificate_id=pk), robust=True
         )
+
+
+def _render_on_commit(certificate: Certificate, *, delay: int = 0) -> None:
+    """Queue the certificate's render once this transaction commits."""
+    from .tasks import certificate_render_task
+
+    pk = certificate.pk
+    Certificate.objects.filter(pk=pk).update(render_queued_at=timezone.now())
+
+    def enqueue():
+        task = certificate_render_task
+        if delay and task.get_backend().supports_defer:
+            task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+        task.enqueue(certificate_id=pk)
+
+    transaction.on_commit(enqueue)
+    verify_cache_clear_on_commit()
+
+
+def render_attempts_allowed() -> int:
+    return max(1, int(getattr(settings, "CERTIFICATE_RENDER_ATTEMPTS", 3)))
+
+
+RETRY_DELAY_SECONDS = 60
+
+
+def certificate_pdf_render(*, certificate_id: int) -> str:
+    """Sign and render a certificate's PDF, once: what the render task runs.
+
+    Safe to run twice or at once in two workers: the certificate row is locked
+    while rendering, and a certificate whose PDF is ready (or that was replaced) is
+    left alone. Each try is counted first, in its own transaction, so a worker
+    killed mid-render still counts; a failed try is queued again a minute later
+    until ``CERTIFICATE_RENDER_ATTEMPTS`` tries, then left failed for the admin.
+    Returns what happened: "rendered", "retrying", "failed" or "skipped".
+    """
+    pending = Certificate.objects.exclude(status=CertificateStatus.SUPERSEDED).exclude(
+        pdf_state=PdfState.READY
+    )
+    with transaction.atomic():
+        certificate = (
+            pending.select_for_update(of=("self",)).filter(pk=certificate_id).first()
+        )
+        if certificate is None:
+            return "skipped"
+        certificate.render_attempts += 1
+        certificate.save(update_fields=["render_attempts"])
+    with transaction.atomic():
+        certificate = (
+            pending.select_for_update(of=("self",)).filter(pk=certificate_id).first()
+        )
+        if certificate is None:
+            return "skipped"
+        ok = certificate_produce(certificate=certificate)
+        verify_cache_clear_on_commit()
+        if ok:
+            _notify_on_commit(certificate)
+            return "rendered"
+        if certificate.render_attempts < render_attempts_allowed():
+            certificate.pdf_state = PdfState.PENDING
+            certificate.save(update_fields=["pdf_state"])
+            _render_on_commit(certificate, delay=RETRY_DELAY_SECONDS)
+            return "retrying"
+        log(
+            instance=certificate,
+            action="certificates.render",
+            user=None,
+            data={"ok": False, "error": certificate.pdf_error},
+        )
+        return "failed"
+
+
+@transaction.atomic
+def certificates_render_requeue(*, stale_after: timedelta) -> int:
+    """Queue again the renders that were lost (a worker killed mid-task, a queue
+    emptied): certificates still waiting for their PDF and last queued longer than
+    ``stale_after`` ago. Ones already tried as often as allowed are marked failed
+    for the admin instead. Returns how many were queued again."""
+    cutoff = timezone.now() - stale_after
+    waiting = (
+        Certificate.objects.filter(pdf_state=PdfState.PENDING)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .filter(Q(render_queued_at__isnull=True) | Q(render_queued_at__lt=cutoff))
+        .select_for_update(of=("self",), skip_locked=True)
+    )
+    queued = 0
+    for certificate in waiting[:500]:
+        if certificate.render_attempts >= render_attempts_allowed():
+            certificate.pdf_state = PdfState.FAILED
+            certificate.pdf_error = (
+                f"Rendering did not finish after {certificate.render_attempts} "
+                "tries. Retry the PDF; if it fails again, check the worker's log."
+            )
+            certificate.save(update_fields=["pdf_state", "pdf_error"])
+            continue
+        _render_on_commit(certificate)
+        queued += 1
+    return queued
+
+
+def certificates_expire(*, now=None) -> int:
+    """Record certificates that have expired and email each holder, once.
+
+    Queues one email task per certificate whose expiry has passed and whose holder
+    has not been told; the task stamps ``expiry_notified_at`` as it sends, under a
+    row lock, so running this (or the task) twice sends one email.
+    """
+    from .tasks import certificate_expiry_notify_task
+
+    now = now or timezone.now()
+    ids = list(
+        Certificate.objects.filter(
+            status=CertificateStatus.VALID,
+            expires_at__lte=now,
+            expiry_notified_at__isnull=True,
+            user__isnull=False,
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        certificate_expiry_notify_task.enqueue(certificate_id=pk)
+    return len(ids)
+
+
+def certificate_expiry_notify(*, certificate_id: int) -> bool:
+    """Tell the holder their certificate has expired, once. Returns if it sent."""
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(
+                pk=certificate_id,
+                status=CertificateStatus.VALID,
+                expires_at__lte=timezone.now(),
+                expiry_notified_at__isnull=True,
+            )
+            .first()
+        )
+        if certificate is None or certificate.user is None:
+            return False
+        context = {
+            "certificate": certificate,
+            "user": certificate.user,
+            "dashboard_url": _base_url(certificate) + reverse("dashboard"),
+        }
+        subject = " ".join(
+            render_to_string(
+                "certificates/email/certificate_expired_subject.txt", context
+            ).split()
+        )
+        body = render_to_string("certificates/email/certificate_expired.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [certificate.user.email])
+        certificate.expiry_notified_at = timezone.now()
+        certificate.save(update_fields=["expiry_notified_at"])
+        return True
 
 
 def _base_url(certificate: Certificate) -> str:
@@ -262,7 +424,10 @@ def certificate_render_retry(*, certificate: Certificate, by) -> Certificate:
         raise ValidationError("This certificate has been replaced; nothing to render.")
     if certificate.pdf_state == PdfState.READY:
         return certificate
+    certificate.render_attempts += 1
+    certificate.save(update_fields=["render_attempts"])
     ok = certificate_produce(certificate=certificate)
+    verify_cache_clear_on_commit()
     log(
         instance=certificate,
         action="certificates.render",
@@ -311,6 +476,7 @@ def certificate_revoke(
             "reason_public",
         ]
     )
+    verify_cache_clear_on_commit()
     log(
         instance=certificate,
         action="certificates.revoke",
@@ -365,7 +531,7 @@ def certificate_reissue(
     )
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
-    certificate_produce(certificate=new)
+    verify_cache_clear_on_commit()
     log(
         instance=old,
         action="certificates.reissue",
@@ -378,5 +544,5 @@ def certificate_reissue(
         user=by,
         data={"replaces": old.display_code},
     )
-    _notify_on_commit(new)
+    _render_on_commit(new)
     return new

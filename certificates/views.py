@@ -28,6 +28,7 @@ from .selectors import (
     verification_for,
 )
 from .signing import ALGORITHM
+from .verifycache import verify_cached
 
 ROBOTS = "noindex, nofollow"
 
@@ -95,12 +96,15 @@ def verify(request, code: str):
     """VALID / EXPIRED / REVOKED / SUPERSEDED / NOT FOUND for one code."""
     if (wait := verify_rate_limit(request)) is not None:
         return _rate_limited(request, wait)
-    certificate = certificate_by_code(text=code)
     return _verify_page(
         request,
-        verification_for(certificate=certificate, entered=code),
+        verify_cached("page", code, lambda: _verification(code)),
         form=VerifyForm(initial={"code": code}),
     )
+
+
+def _verification(code: str):
+    return verification_for(certificate=certificate_by_code(text=code), entered=code)
 
 
 def _json(data, *, status=200):
@@ -119,9 +123,7 @@ def verify_json(request, code: str):
         response = _rate_limited(request, wait, as_json=True)
         response["Access-Control-Allow-Origin"] = "*"
         return response
-    verification = verification_for(
-        certificate=certificate_by_code(text=code), entered=code
-    )
+    verification = verify_cached("page", code, lambda: _verification(code))
     return _public(
         _json(verification.as_json(), status=200 if verification.found else 404)
     )

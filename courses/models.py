@@ -21,6 +21,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from training.blocks import RICH_FEATURES, LessonStreamBlock
+from training.pagecache import PublicPageCacheMixin
 
 CONTENT_NOTE_HELP = (
     "Shown before the content, so learners can prepare: say what the content "
@@ -28,7 +29,7 @@ CONTENT_NOTE_HELP = (
 )
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(PublicPageCacheMixin, Page):
     """The home page: the catalogue of every published course.
 
     There is one, at the root of the site; courses and standard pages sit under it.
@@ -50,7 +51,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(PublicPageCacheMixin, Page):
     """A course (a track): modules in order, with outcomes, hours and an Enrol button.
 
     Editors add a course under the home page, then its modules under it.
@@ -114,7 +115,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(PublicPageCacheMixin, Page):
     """A module of a course: its lessons and quizzes, in the order of the page tree."""
 
     summary = models.TextField(blank=True)

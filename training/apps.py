@@ -14,6 +14,10 @@ class TrainingConfig(AppConfig):
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .pagecache import connect_signals
+
+        connect_signals()
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from .models import SupportSettings

@@ -17,6 +17,8 @@ from wagtail.search import index
 
 from .blocks import LessonStreamBlock
 
+from .pagecache import PublicPageCacheMixin
+
 
 class UserManager(BaseUserManager):
     """Creates users keyed by a normalised email address."""
@@ -103,7 +105,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
-class StandardPage(Page):
+class StandardPage(PublicPageCacheMixin, Page):
     """A plain content page such as "Getting support" or "About this training".
 
     Editors add these under the home page in Pages. The body uses the same blocks as a

@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
 from .forms import EmailAuthenticationForm
+from .health import healthz
 
 account_patterns = [
     path("signup/", views.signup, name="signup"),
@@ -55,6 +56,7 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(account_patterns)),

@@ -33,14 +33,18 @@ def validity_course(home):
 
 
 @pytest.fixture
-def issue(course):
-    """Issue a real certificate (signed, rendered) for a new completion."""
+def issue(course, django_capture_on_commit_callbacks):
+    """Issue a real certificate for a new completion, and run what its commit
+    queues (the render and email tasks, run at once by the test settings)."""
 
     def _issue(*, user=None, course_=None, **user_fields):
         user = user or UserFactory(**user_fields)
         target = course_ or course
         Enrolment.objects.get_or_create(user=user, course=target)
         completion = CourseCompletionFactory(user=user, course=target)
-        return certificate_issue(completion=completion)
+        with django_capture_on_commit_callbacks(execute=True):
+            certificate = certificate_issue(completion=completion)
+        certificate.refresh_from_db()
+        return certificate
 
     return _issue

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "polymorphic",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the shared cache, before sessions are looked at.
+    "training.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +166,10 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+# How long an anonymous public page (catalogue, course, module, standard page) is
+# served from the cache. Publishing, unpublishing, moving or deleting a page, or
+# saving a site setting, empties it at once; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -230,5 +238,30 @@ CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get(
 CERTIFICATE_VERIFY_PROXY_COUNT = int(
     os.environ.get("CERTIFICATE_VERIFY_PROXY_COUNT", "0")
 )
+# How long a verify answer is remembered by the process that served it (seconds);
+# a change is seen everywhere within this time (certificates/verifycache.py).
+CERTIFICATE_VERIFY_CACHE_SECONDS = float(
+    os.environ.get("CERTIFICATE_VERIFY_CACHE_SECONDS", "0.5")
+)
 # The largest file "Check a PDF" accepts. Uploads are read into memory, never stored.
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
+
+# Background work and periodic jobs
+# Tasks (certificate rendering, emails, Wagtail's index updates) run at once in the
+# same process by default, which is right for development, tests and `make run`.
+# Production puts them on the database queue that `manage.py db_worker` runs.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Jobs `manage.py run_scheduler` enqueues every so many seconds: a list of
+# {"task": "app.tasks.name", "every": seconds}. Each task is safe to run twice.
+SCHEDULED_TASKS = [
+    # Certificates past their expiry date: mark them and email each holder once.
+    {"task": "certificates.tasks.certificates_expire", "every": 3600},
+    # Certificates whose render was lost (a worker killed mid-task): queue it again.
+    {"task": "certificates.tasks.certificates_render_pending", "every": 60},
+]
+# A failed certificate render is tried this many times in all, a minute apart,
+# before it is shown to administrators as failed.
+CERTIFICATE_RENDER_ATTEMPTS = int(os.environ.get("CERTIFICATE_RENDER_ATTEMPTS", "3"))
+CERTIFICATE_RENDER_STALE_SECONDS = int(
+    os.environ.get("CERTIFICATE_RENDER_STALE_SECONDS", "300")
+)

@@ -23,3 +23,7 @@ DEMO_MODE = False
 MIDDLEWARE = [
     m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"
 ]  # noqa: F405
+# Every request does its own lookups and renders (so query counts measure them); the
+# caches that skip them have their own tests, which turn them on.
+PAGE_CACHE_SECONDS = 0
+CERTIFICATE_VERIFY_CACHE_SECONDS = 0

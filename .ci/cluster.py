@@ -1,0 +1,489 @@
+"""The cluster test: 2 gunicorn servers and 1 task worker on PostgreSQL and Redis.
+
+    .venv/bin/python .ci/cluster.py
+
+Checks, and prints figures for:
+1. revocation: revoked through server A, server B says REVOKED within 1 s;
+2. the verify rate limit is shared: lookups on A and B count against one limit;
+3. the login throttle is shared (when django-axes is installed; reported otherwise);
+4. 100 learners completing a course at once, half on each server: p95 response,
+   errors, and exactly 100 certificates, each rendered once, by the worker;
+5. the worker SIGKILLed during renders, then restarted: no certificate lost, none
+   duplicated (the scheduler's job queues the lost renders again).
+
+Exits non-zero on the first check that fails. Uses a scratch database
+(CLUSTER_DATABASE_URL, default advance_cluster) and Redis db (CLUSTER_REDIS_URL),
+ports CLUSTER_PORT and CLUSTER_PORT + 1 (default 8132), on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import importlib.util
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get(
+    "CLUSTER_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/advance_cluster"
+)
+REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/3")
+PORT = int(os.environ.get("CLUSTER_PORT", "8132"))
+RATE_LIMIT = 40
+LEARNERS = 100
+KILLED_LEARNERS = 30
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+
+
+def say(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str) -> None:
+    say(f"FAILED: {message}")
+    raise SystemExit(1)
+
+
+SCRATCH = Path(tempfile.mkdtemp(prefix="advance-cluster-"))
+ENV = dict(os.environ)
+ENV.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "training.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "DJANGO_STATIC_ROOT": str(SCRATCH / "static"),
+        "DJANGO_MEDIA_ROOT": str(SCRATCH / "media"),
+        "CERTIFICATE_SIGNING_KEYS_FILE": str(SCRATCH / "keys.json"),
+        "CERTIFICATE_VERIFY_RATE_LIMIT": f"{RATE_LIMIT}/600",
+        # Each check below is its own client address (X-Forwarded-For from "nginx").
+        "CERTIFICATE_VERIFY_PROXY_COUNT": "1",
+        "CERTIFICATE_RENDER_STALE_SECONDS": "3",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{PORT}",
+        "LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.update(ENV)
+
+
+def database(action: str) -> None:
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    with psycopg.connect(
+        DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if action == "create":
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*argv: str) -> None:
+    subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *argv],
+        env=ENV,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class Cluster:
+    """The processes: web servers A and B (2 workers each) and the task worker."""
+
+    def __init__(self):
+        self.web = {}
+        self.worker = None
+
+    def start_web(self, name: str, port: int) -> None:
+        self.web[name] = subprocess.Popen(  # noqa: S603
+            [
+                str(BIN / "gunicorn"),
+                "training.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=ENV,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+
+    def start_worker(self) -> None:
+        self.worker = subprocess.Popen(  # noqa: S603
+            [
+                PYTHON,
+                "manage.py",
+                "db_worker",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+            ],
+            env=ENV,
+            cwd=ROOT,
+            start_new_session=True,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def kill_worker(self) -> None:
+        os.killpg(self.worker.pid, signal.SIGKILL)
+        self.worker.wait()
+
+    def stop(self) -> None:
+        for process in [*self.web.values(), self.worker]:
+            if process is not None and process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in [*self.web.values(), self.worker]:
+            if process is not None:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_up(session, base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if session.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    fail(f"{base} did not come up")
+
+
+def build_data():
+    """A course of one lesson, learners enrolled, and their session cookies."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from courses.models import Enrolment, LessonPage
+    from tests.factories import UserFactory, make_course, make_home
+
+    home = make_home()
+    course = make_course(home=home, modules=1, lessons_per_module=1)
+    second = make_course(home=home, modules=1, lessons_per_module=1)
+    learners = []
+    for target, count in ((course, LEARNERS), (second, KILLED_LEARNERS)):
+        lesson = LessonPage.objects.descendant_of(target).first()
+        for _ in range(count):
+            user = UserFactory()
+            Enrolment.objects.create(user=user, course=target)
+            client = Client()
+            client.force_login(user)
+            learners.append((target, lesson, client.cookies["sessionid"].value))
+    return course, second, learners
+
+
+def completion_post(session_id: str, base: str, lesson_id: int, address: str):
+    import requests
+
+    token = secrets.token_hex(16)  # a CSRF secret: 32 characters
+    started = time.perf_counter()
+    response = requests.post(
+        f"{base}/lessons/{lesson_id}/complete/",
+        cookies={"sessionid": session_id, "csrftoken": token},
+        headers={"X-CSRFToken": token, "X-Forwarded-For": address},
+        allow_redirects=False,
+        timeout=30,
+    )
+    return response.status_code, time.perf_counter() - started
+
+
+def main() -> None:  # noqa: C901 - one script, one story
+    import requests
+
+    started_at = time.monotonic()
+    say("== Cluster: 2 gunicorn servers x 2 workers + 1 task worker ==")
+    database("create")
+    manage("migrate", "--noinput")
+    manage("collectstatic", "--noinput")
+    course, second, learners = build_data()
+
+    from django.db import close_old_connections
+    from django.db.models import Count
+
+    from certificates.models import Certificate, PdfState
+    from courses.models import CourseCompletion
+
+    cluster = Cluster()
+    a, b = f"http://127.0.0.1:{PORT}", f"http://127.0.0.1:{PORT + 1}"
+    cluster.start_web("A", PORT)
+    cluster.start_web("B", PORT + 1)
+    cluster.start_worker()
+    http = requests.Session()
+    try:
+        wait_up(http, a)
+        wait_up(http, b)
+
+        # 4. 100 learners complete the course at once, half on each server.
+        first = [item for item in learners if item[0].pk == course.pk]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=LEARNERS) as pool:
+            futures = [
+                pool.submit(
+                    completion_post,
+                    session_id,
+                    a if n % 2 else b,
+                    lesson.pk,
+                    f"10.1.{n // 250}.{n % 250}",
+                )
+                for n, (_, lesson, session_id) in enumerate(first)
+            ]
+            results = [f.result() for f in futures]
+        times = sorted(t for _, t in results)
+        errors = [status for status, _ in results if status != 302]
+        p95 = times[int(len(times) * 0.95) - 1] * 1000
+        say(
+            f"completions: {len(results)} at once, p50 "
+            f"{statistics.median(times) * 1000:.0f} ms, p95 {p95:.0f} ms, "
+            f"max {times[-1] * 1000:.0f} ms, errors {len(errors)}"
+        )
+        if errors:
+            fail(f"completion answers other than a redirect: {errors[:5]}")
+        if p95 > 250:
+            fail(f"p95 {p95:.0f} ms is over 250 ms")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            close_old_connections()
+            ready = Certificate.objects.filter(
+                course=course, pdf_state=PdfState.READY
+            ).count()
+            if ready >= LEARNERS:
+                break
+            time.sleep(0.5)
+        rendered = time.monotonic() - (deadline - 120)
+        certificates = Certificate.objects.filter(course=course)
+        attempts = sorted(set(certificates.values_list("render_attempts", flat=True)))
+        say(
+            f"certificates: {certificates.count()} issued, "
+            f"{certificates.filter(pdf_state=PdfState.READY).count()} rendered in "
+            f"{rendered:.1f} s by the worker, render attempts per certificate "
+            f"{attempts}"
+        )
+        if certificates.count() != LEARNERS or attempts != [1]:
+            fail("expected exactly 100 certificates, each rendered once")
+        if CourseCompletion.objects.filter(course=course).count() != LEARNERS:
+            fail("expected 100 completions")
+
+        # 1. Revoked through A (its admin), B says REVOKED within 1 s.
+        certificate = certificates.first()
+        verify = f"/verify/{certificate.display_code}.json"
+        headers = {"X-Forwarded-For": "10.2.0.1"}
+        if http.get(b + verify, headers=headers).json()["status"] != "valid":
+            fail("the certificate did not verify as valid on B")
+        revoked = revoke_through(a, certificate)
+        seen = None
+        while time.monotonic() - revoked < 5:
+            if http.get(b + verify, headers=headers).json()["status"] == "revoked":
+                seen = time.monotonic() - revoked
+                break
+            time.sleep(0.02)
+        say(
+            "revocation: B said REVOKED "
+            + (
+                f"{seen * 1000:.0f} ms after A's answer"
+                if seen is not None
+                else "never"
+            )
+        )
+        if seen is None or seen > 1:
+            fail("B did not say REVOKED within 1 s")
+
+        # 2. The verify rate limit is shared by A and B.
+        headers = {"X-Forwarded-For": "10.3.0.1"}
+        statuses = [
+            http.get((a, b)[n % 2] + verify, headers=headers).status_code
+            for n in range(RATE_LIMIT + 2)
+        ]
+        first_429 = statuses.index(429) + 1 if 429 in statuses else None
+        say(
+            f"verify rate limit {RATE_LIMIT} per address: lookups alternating A/B, "
+            f"first refused at lookup {first_429}"
+        )
+        if first_429 != RATE_LIMIT + 1:
+            fail("the verify rate limit is not shared between servers")
+
+        # 3. The login throttle is shared by A and B (django-axes).
+        login_throttle(http, a, b)
+
+        # 5. The worker killed with SIGKILL during renders.
+        rest = [item for item in learners if item[0].pk == second.pk]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(rest)) as pool:
+            futures = [
+                pool.submit(
+                    completion_post, session_id, (a, b)[n % 2], lesson.pk, "10.4.0.1"
+                )
+                for n, (_, lesson, session_id) in enumerate(rest)
+            ]
+            statuses = [f.result()[0] for f in futures]
+        if set(statuses) != {302}:
+            fail(f"completions before the kill answered {set(statuses)}")
+        killed_at_ready = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            close_old_connections()
+            done = Certificate.objects.filter(
+                course=second, pdf_state=PdfState.READY
+            ).count()
+            if done >= 3:
+                cluster.kill_worker()
+                killed_at_ready = done
+                break
+            time.sleep(0.02)
+        if killed_at_ready is None:
+            fail("the worker rendered nothing to be killed during")
+        close_old_connections()
+        cluster.start_worker()
+        time.sleep(3.5)  # older than CERTIFICATE_RENDER_STALE_SECONDS
+        manage("run_scheduler", "--once")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            close_old_connections()
+            done = Certificate.objects.filter(
+                course=second, pdf_state=PdfState.READY
+            ).count()
+            if done >= KILLED_LEARNERS:
+                break
+            if int(time.monotonic()) % 5 == 0:
+                manage("run_scheduler", "--once")
+            time.sleep(0.5)
+        issued = Certificate.objects.filter(course=second)
+        per_completion = set(
+            CourseCompletion.objects.filter(course=second)
+            .annotate(n=Count("certificates"))
+            .values_list("n", flat=True)
+        )
+        files = list((SCRATCH / "media" / "certificates").rglob("*.pdf"))
+        say(
+            f"worker SIGKILLed after {killed_at_ready} of {KILLED_LEARNERS} renders, "
+            f"restarted: {issued.filter(pdf_state=PdfState.READY).count()} of "
+            f"{issued.count()} rendered, certificates per completion "
+            f"{sorted(per_completion)}, PDF files {len(files)} for "
+            f"{Certificate.objects.count()} certificates"
+        )
+        if issued.count() != KILLED_LEARNERS or per_completion != {1}:
+            fail("a certificate was lost or duplicated")
+        if issued.exclude(pdf_state=PdfState.READY).exists():
+            fail("a certificate was left without its PDF")
+    finally:
+        cluster.stop()
+        close_old_connections()
+        from django.db import connections
+
+        connections.close_all()
+        database("drop")
+    say(f"Cluster test passed in {time.monotonic() - started_at:.0f} s.")
+
+
+def revoke_through(base: str, certificate) -> float:
+    """Revoke the certificate in server A's admin, as a trainer would; returns
+    when A answered."""
+    import re
+
+    import requests
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    admin.groups.add(Group.objects.get(name="Trainers"))
+    client = Client()
+    client.force_login(admin)
+    session = requests.Session()
+    session.cookies.set("sessionid", client.cookies["sessionid"].value)
+    from django.urls import reverse
+
+    path = reverse(
+        "wagtailsnippets_certificates_certificate:revoke", args=[certificate.pk]
+    )
+    page = session.get(f"{base}{path}")
+    if page.status_code != 200:
+        fail(f"the revoke form answered {page.status_code}")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    response = session.post(
+        page.url,
+        data={
+            "csrfmiddlewaretoken": token.group(1),
+            "reason": "Issued in error (cluster test).",
+        },
+        headers={"Referer": page.url},
+        allow_redirects=False,
+    )
+    answered = time.monotonic()
+    if response.status_code not in (200, 302):
+        fail(f"revoking on A answered {response.status_code}")
+    return answered
+
+
+def login_throttle(http, a: str, b: str) -> None:
+    if importlib.util.find_spec("axes") is None:
+        say("login throttle: django-axes is not installed; check skipped")
+        return
+    import re
+
+    import requests
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="throttled@example.org")
+    user.set_password("the-right-password-1")
+    user.save()
+    statuses = []
+    for n in range(12):
+        session = requests.Session()
+        base = (a, b)[n % 2]
+        page = session.get(f"{base}/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        response = session.post(
+            f"{base}/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": user.email,
+                "password": "wrong-password",
+            },
+            allow_redirects=False,
+        )
+        statuses.append(response.status_code)
+    session = requests.Session()
+    page = session.get(f"{a}/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    right = session.post(
+        f"{a}/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": token.group(1),
+            "username": user.email,
+            "password": "the-right-password-1",
+        },
+        allow_redirects=False,
+    )
+    say(
+        f"login throttle: 12 wrong passwords alternating A/B answered "
+        f"{sorted(set(statuses))}; then the right one answered {right.status_code}"
+    )
+    if right.status_code == 302:
+        fail("the right password signed in after 12 wrong ones across A and B")
+
+
+if __name__ == "__main__":
+    main()
