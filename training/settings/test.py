@@ -11,6 +11,13 @@ CACHES = {
         "LOCATION": "advance-tests",
     }
 }
+if os.environ.get("REDIS_URL"):
+    # CI runs the suite once on Redis (serially: each test empties the cache), so
+    # the rate limits and throttles are tested as every server process shares them.
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES = {
