@@ -39,9 +39,9 @@ def _cache() -> dict:
 
 
 def _queue() -> dict:
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
-    backend = type(default_task_backend).__name__
+    backend = type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__
     if backend != "DatabaseBackend":
         return {"ok": True, "backend": backend, "ready": 0}
     from django_tasks_db.models import DBTaskResult

@@ -37,8 +37,9 @@ def test_completion_commits_before_the_pdf_and_the_learner_sees_it_being_prepare
     assert "Your certificate is being prepared" in page
     assert "Download certificate" not in page
 
-    for callback in queued:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
     certificate.refresh_from_db()
     assert certificate.pdf_state == PdfState.READY
     assert len(mail.outbox) == 1
@@ -132,7 +133,7 @@ def test_a_render_that_never_finishes_is_shown_failed_to_admins(
 
 @pytest.mark.parametrize("runs", [1, 2])
 def test_expired_certificates_email_their_holder_once(
-    runs, django_capture_on_commit_callbacks
+    db, runs, django_capture_on_commit_callbacks
 ):
     holder = UserFactory()
     expired = CertificateFactory(
@@ -149,7 +150,7 @@ def test_expired_certificates_email_their_holder_once(
     assert expired.expiry_notified_at is not None
 
 
-def test_the_scheduler_enqueues_every_scheduled_task(settings):
+def test_the_scheduler_enqueues_every_scheduled_task(db, settings):
     from django.core.management import call_command
 
     settings.SCHEDULED_TASKS = [

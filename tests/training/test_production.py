@@ -57,7 +57,7 @@ def test_pages_that_did_not_opt_in_are_never_cached(client, home, page_cache):
 
 
 def test_a_revocation_shows_at_once_on_the_serving_process(
-    client, settings, django_capture_on_commit_callbacks
+    client, db, settings, django_capture_on_commit_callbacks
 ):
     settings.CERTIFICATE_VERIFY_CACHE_SECONDS = 30
     verify_cache_clear()
