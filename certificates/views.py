@@ -9,12 +9,14 @@ that cannot be one get the same page and the same status, 404.
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
+
+from training.pagecache import is_anonymous_request
 
 from .codes import code_display, code_normalise
 from .forms import CappedMemoryUploadHandler, CheckPdfForm, VerifyForm, check_max_bytes
@@ -96,11 +98,26 @@ def verify(request, code: str):
     """VALID / EXPIRED / REVOKED / SUPERSEDED / NOT FOUND for one code."""
     if (wait := verify_rate_limit(request)) is not None:
         return _rate_limited(request, wait)
+    if is_anonymous_request(request):
+        # Visitors who are not signed in all get the same page: keep it rendered.
+        cached = verify_cached("html", code, lambda: _verify_html(request, code))
+        if cached is not None:
+            status, content = cached
+            return _public(HttpResponse(content, status=status))
     return _verify_page(
         request,
         verify_cached("page", code, lambda: _verification(code)),
         form=VerifyForm(initial={"code": code}),
     )
+
+
+def _verify_html(request, code: str) -> tuple[int, bytes] | None:
+    response = _verify_page(
+        request, _verification(code), form=VerifyForm(initial={"code": code})
+    ).render()
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return None  # the page holds a CSRF token: never shared
+    return response.status_code, response.content
 
 
 def _verification(code: str):

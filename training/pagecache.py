@@ -36,7 +36,8 @@ def _key(request) -> str:
     return "pagecache:page:" + hashlib.sha256(raw).hexdigest()
 
 
-def _anonymous(request) -> bool:
+def is_anonymous_request(request) -> bool:
+    """No session, no messages, no credentials: the same page as for anyone."""
     cookies = request.COOKIES
     return (
         settings.SESSION_COOKIE_NAME not in cookies
@@ -71,7 +72,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         seconds = page_cache_seconds()
-        if seconds <= 0 or request.method != "GET" or not _anonymous(request):
+        if seconds <= 0 or request.method != "GET" or not is_anonymous_request(request):
             return self.get_response(request)
         key = _key(request)
         # One round trip: the current version and this page's entry.

@@ -149,3 +149,23 @@ def test_the_production_settings_queue_tasks_in_the_database():
     assert max_age == 600 and health_checks is True
     assert cache_backend.endswith("RedisCache")
     assert sessions == "django.contrib.sessions.backends.cached_db"
+
+
+def test_the_anonymous_verify_page_is_kept_rendered_and_follows_a_revocation(
+    client, db, settings, django_capture_on_commit_callbacks
+):
+    settings.CERTIFICATE_VERIFY_CACHE_SECONDS = 30
+    verify_cache_clear()
+    certificate = CertificateFactory()
+    url = f"/verify/{certificate.display_code}/"
+    first = client.get(url)
+    assert first.status_code == 200 and "VALID" in first.content.decode().upper()
+    assert client.get(url).content == first.content
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_services.certificate_revoke(
+            certificate=certificate, by=None, reason="Issued in error."
+        )
+    revoked = client.get(url)
+    assert "Revoked" in revoked.content.decode()
+    assert revoked["X-Robots-Tag"] == "noindex, nofollow"
+    verify_cache_clear()
