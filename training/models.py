@@ -16,7 +16,6 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import LessonStreamBlock
-
 from .pagecache import PublicPageCacheMixin
 
 
