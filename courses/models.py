@@ -20,7 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from training.blocks import RICH_FEATURES, LessonStreamBlock
+from training.blocks import RICH_FEATURES, LearningOutcomesBlock, LessonStreamBlock
 from training.pagecache import PublicPageCacheMixin
 
 CONTENT_NOTE_HELP = (
@@ -71,7 +71,7 @@ class CoursePage(PublicPageCacheMixin, Page):
     intro = RichTextField(features=RICH_FEATURES, blank=True)
     content_note = models.TextField(blank=True, help_text=CONTENT_NOTE_HELP)
     learning_outcomes = StreamField(
-        [("outcome", wagtail_blocks.CharBlock(max_length=300, icon="tick"))],
+        LearningOutcomesBlock(),
         blank=True,
         help_text="What a learner will be able to do after the course, one per line.",
     )

@@ -6,11 +6,76 @@ They live in training, the first stage, so courses (lessons) and training (stand
 pages) both use them without training importing courses.
 """
 
+import json
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
+from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 
+from .block_ids import (
+    BAD_BLOCK_ID_MESSAGE,
+    block_id_or_empty_is_valid,
+    clean_stored_block_ids,
+)
+
 RICH_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+class UUIDStreamBlock(blocks.StreamBlock):
+    """A StreamBlock that accepts only UUIDs as block ids, on every path.
+
+    ``clean`` (saves, previews, autosaves: every editor form) refuses a submitted id
+    that is not a UUID; ``to_python`` (the database, revisions, JSON) replaces one
+    that was stored before the check, so no page ever renders it.
+    """
+
+    def clean(self, value):
+        if any(not block_id_or_empty_is_valid(child.id) for child in value):
+            raise StreamBlockValidationError(
+                non_block_errors=ErrorList([ValidationError(BAD_BLOCK_ID_MESSAGE)])
+            )
+        return super().clean(value)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value:
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return super().to_python(value)
+        if isinstance(value, list):
+            value, _ = clean_stored_block_ids(value)
+        return super().to_python(value)
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python(
+            [clean_stored_block_ids(value)[0] for value in values]
+        )
+
+
+class UUIDListBlock(blocks.ListBlock):
+    """A ListBlock that accepts only UUIDs as list-item ids (see UUIDStreamBlock)."""
+
+    def clean(self, value):
+        value = self.normalize(value)
+        if any(
+            not block_id_or_empty_is_valid(child.original_id)
+            for child in value.bound_blocks
+        ):
+            raise ListBlockValidationError(
+                non_block_errors=ErrorList([ValidationError(BAD_BLOCK_ID_MESSAGE)])
+            )
+        return super().clean(value)
+
+    def to_python(self, value):
+        return super().to_python(clean_stored_block_ids(value)[0])
+
+    def bulk_to_python(self, values):
+        return super().bulk_to_python(
+            [clean_stored_block_ids(value)[0] for value in values]
+        )
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -53,7 +118,7 @@ class CaseStudyBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(max_length=200)
     vignette = blocks.RichTextBlock(features=RICH_FEATURES)
-    questions = blocks.ListBlock(
+    questions = UUIDListBlock(
         blocks.CharBlock(max_length=500, label="Question"),
         label="Discussion questions",
         min_num=1,
@@ -149,7 +214,7 @@ class AccordionBlock(blocks.StructBlock):
     """Frequently asked questions that open one at a time."""
 
     title = blocks.CharBlock(max_length=200, required=False)
-    items = blocks.ListBlock(AccordionItemBlock(), min_num=1)
+    items = UUIDListBlock(AccordionItemBlock(), min_num=1)
 
     class Meta:
         icon = "list-ul"
@@ -202,7 +267,7 @@ class SupportSignpostBlock(blocks.StructBlock):
 
     title = blocks.CharBlock(max_length=200, default="If this has affected you")
     intro = blocks.TextBlock(max_length=1000, required=False)
-    services = blocks.ListBlock(SupportServiceBlock(), min_num=1)
+    services = UUIDListBlock(SupportServiceBlock(), min_num=1)
 
     class Meta:
         icon = "help"
@@ -215,7 +280,7 @@ class SupportSignpostBlock(blocks.StructBlock):
         }
 
 
-class LessonStreamBlock(blocks.StreamBlock):
+class LessonStreamBlock(UUIDStreamBlock):
     """Every block a lesson body (or a standard page) can hold."""
 
     rich_text = blocks.RichTextBlock(
@@ -233,3 +298,9 @@ class LessonStreamBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     accordion = AccordionBlock()
     support_signpost = SupportSignpostBlock()
+
+
+class LearningOutcomesBlock(UUIDStreamBlock):
+    """A course's learning outcomes, one short line each."""
+
+    outcome = blocks.CharBlock(max_length=300, icon="tick")
