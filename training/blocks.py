@@ -20,6 +20,7 @@ from .block_ids import (
     BAD_BLOCK_ID_MESSAGE,
     block_id_or_empty_is_valid,
     clean_stored_block_ids,
+    replacement_block_id,
 )
 
 RICH_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -29,11 +30,23 @@ class UUIDStreamBlock(blocks.StreamBlock):
 
     ``clean`` (saves, previews, autosaves: every editor form) refuses a submitted id
     that is not a UUID; ``to_python`` (the database, revisions, JSON) replaces one
-    that was stored before the check, so no page ever renders it.
+    that was stored before the check, so no page ever renders it. A refused id is
+    also replaced in the submitted value, so the editor shown again with the error
+    does not render it either.
     """
 
+    def value_from_datadict(self, data, files, prefix):
+        value = super().value_from_datadict(data, files, prefix)
+        for child in value:
+            if not block_id_or_empty_is_valid(child.id):
+                child.id = replacement_block_id(child.id)
+                value.refused_block_ids = True
+        return value
+
     def clean(self, value):
-        if any(not block_id_or_empty_is_valid(child.id) for child in value):
+        if getattr(value, "refused_block_ids", False) or any(
+            not block_id_or_empty_is_valid(child.id) for child in value
+        ):
             raise StreamBlockValidationError(
                 non_block_errors=ErrorList([ValidationError(BAD_BLOCK_ID_MESSAGE)])
             )
@@ -58,9 +71,17 @@ class UUIDStreamBlock(blocks.StreamBlock):
 class UUIDListBlock(blocks.ListBlock):
     """A ListBlock that accepts only UUIDs as list-item ids (see UUIDStreamBlock)."""
 
+    def value_from_datadict(self, data, files, prefix):
+        value = super().value_from_datadict(data, files, prefix)
+        for child in value.bound_blocks:
+            if not block_id_or_empty_is_valid(child.original_id):
+                child.id = child.original_id = replacement_block_id(child.original_id)
+                value.refused_block_ids = True
+        return value
+
     def clean(self, value):
         value = self.normalize(value)
-        if any(
+        if getattr(value, "refused_block_ids", False) or any(
             not block_id_or_empty_is_valid(child.original_id)
             for child in value.bound_blocks
         ):
