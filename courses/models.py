@@ -14,7 +14,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page

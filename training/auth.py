@@ -21,3 +21,11 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def login_username(request, credentials) -> str:
+    """The account a sign-in attempt is counted against, for login throttling:
+    the email address as typed on either sign-in form, in lower case and trimmed,
+    so "Ann@Example.org " and "ann@example.org" share one count."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value).strip().lower()[:254]

@@ -71,8 +71,6 @@ def clean_stored_block_ids(data):
     return data, False
 
 
-
-
 def clean_block_ids_migration(*, app_label: str, model_name: str, fields: list[str]):
     """A RunPython function cleaning the ids in ``fields`` of a page model, in its
     rows and in every revision of it."""

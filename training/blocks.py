@@ -25,6 +25,7 @@ from .block_ids import (
 
 RICH_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
+
 class UUIDStreamBlock(blocks.StreamBlock):
     """A StreamBlock that accepts only UUIDs as block ids, on every path.
 

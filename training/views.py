@@ -2,8 +2,11 @@
 
 import json
 
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -12,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import services
+from .auth import login_username
 from .forms import ProfileForm, SignupForm
 
 
@@ -41,6 +45,31 @@ def signup(request):
         {"form": form, "next": _safe_next(request, "")},
         status=status,
     )
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """What a locked-out sign-in gets (django-axes calls this): when to try again,
+    and the password reset that lifts the lock. Same page for an account and an
+    address, and for accounts that exist and those that do not."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    response = TemplateResponse(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "admin": request.path.startswith("/admin/")},
+        status=429,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response.render()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page; a new password also lifts a sign-in
+    lock on the account, so a locked-out learner has a way back at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=login_username(self.request, {"username": form.user.email}))
+        return response
 
 
 @login_required

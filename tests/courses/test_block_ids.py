@@ -57,10 +57,15 @@ def test_every_stream_field_of_the_project_checks_its_ids():
     fields = [
         (model, field)
         for model, field in _stream_fields()
-        if model._meta.app_label in {"training", "courses", "assessments", "certificates"}
+        if model._meta.app_label
+        in {"training", "courses", "assessments", "certificates"}
     ]
     names = {f"{model.__name__}.{field.name}" for model, field in fields}
-    assert {"LessonPage.body", "StandardPage.body", "CoursePage.learning_outcomes"} <= names
+    assert {
+        "LessonPage.body",
+        "StandardPage.body",
+        "CoursePage.learning_outcomes",
+    } <= names
     for model, field in fields:
         assert isinstance(field.stream_block, UUIDStreamBlock), field
         for block in _walk(field.stream_block):

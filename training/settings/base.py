@@ -5,6 +5,7 @@ is kept here. See dev.py, test.py and production.py for what each environment ch
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,8 +55,13 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "polymorphic",
+<<<<<<< HEAD
     "django_tasks",
     "django_tasks_db",
+=======
+    "axes",
+    "csp",
+>>>>>>> f9fb3f3 (Throttle sign-ins, and send a Content-Security-Policy and Permissions-Policy)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -75,6 +81,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "training.middleware.ContentSecurityPolicyMiddleware",
+    "training.middleware.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "training.urls"
@@ -115,7 +125,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "training.User"
-AUTHENTICATION_BACKENDS = ["training.auth.EmailBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in from a locked-out account or address (see below).
+    "axes.backends.AxesStandaloneBackend",
+    "training.auth.EmailBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "/"
@@ -246,6 +260,7 @@ CERTIFICATE_VERIFY_CACHE_SECONDS = float(
 # The largest file "Check a PDF" accepts. Uploads are read into memory, never stored.
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
 
+<<<<<<< HEAD
 # Background work and periodic jobs
 # Tasks (certificate rendering, emails, Wagtail's index updates) run at once in the
 # same process by default, which is right for development, tests and `make run`.
@@ -265,3 +280,75 @@ CERTIFICATE_RENDER_ATTEMPTS = int(os.environ.get("CERTIFICATE_RENDER_ATTEMPTS", 
 CERTIFICATE_RENDER_STALE_SECONDS = int(
     os.environ.get("CERTIFICATE_RENDER_STALE_SECONDS", "300")
 )
+=======
+# Login throttling (django-axes), on /accounts/login/ and /admin/login/ alike.
+# Failed sign-ins are counted per account and, separately, per client address, in
+# the database, so every server process shares them. Past the limit, that account
+# or address is refused for the cool-off time, with a password-reset link; a
+# password reset lifts the account's lock at once.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_USERNAME_CALLABLE = "training.auth.login_username"
+# The same client address as the verify rate limit: REMOTE_ADDR, or the address
+# CERTIFICATE_VERIFY_PROXY_COUNT proxies in front of the app put in X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "certificates.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "training.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp). Public and learner pages run only the
+# project's own scripts and styles from static/ (no inline script, no style=""
+# attributes, no on* handlers). The Wagtail admin (under /admin/) needs inline
+# styles and a few inline scripts, so CSP_ADMIN_EXTRA adds those there only.
+# Enforced here and in production; dev.py sends it report-only.
+CSP_SELF, CSP_NONE = "'self'", "'none'"
+CSP_VIDEO_FRAMES = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "media-src": [CSP_SELF],
+        "frame-src": CSP_VIDEO_FRAMES,
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_SELF],
+    }
+}
+CSP_ADMIN_PATH = "/admin/"
+CSP_ADMIN_EXTRA = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
+# Permissions-Policy: features no page uses are off for every page and embed.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+    "fullscreen": ["self", *(f'"{origin}"' for origin in CSP_VIDEO_FRAMES)],
+    "picture-in-picture": ["self", *(f'"{origin}"' for origin in CSP_VIDEO_FRAMES)],
+}
+>>>>>>> f9fb3f3 (Throttle sign-ins, and send a Content-Security-Policy and Permissions-Policy)

@@ -11,6 +11,9 @@ SECRET_KEY = os.environ.get(  # noqa: F405
     "DJANGO_SECRET_KEY", "dev-only-insecure-key-not-for-production-use-0123456789"
 )
 DEMO_MODE = True
+# The content security policy is reported (browser console), not enforced, here.
+CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY  # noqa: F405
+CONTENT_SECURITY_POLICY = None
 
 with contextlib.suppress(ImportError):
     from .local import *  # noqa: F403
