@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
 
 class EmailBackend(ModelBackend):
@@ -29,3 +30,19 @@ def login_username(request, credentials) -> str:
     so "Ann@Example.org " and "ann@example.org" share one count."""
     value = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(value).strip().lower()[:254]
+
+
+class AccountActivationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for the "confirm your email" link sent at sign-up.
+
+    They change when the account is activated or its password changes, so a link
+    works once, and only for the latest sign-up with that address.
+    """
+
+    key_salt = "training.auth.AccountActivationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+account_activation_token = AccountActivationTokenGenerator()

@@ -58,7 +58,12 @@ class ProfileForm(forms.ModelForm):
 
 
 class SignupForm(ProfileForm):
-    """Create a learner account."""
+    """Create a learner account.
+
+    Unlike the profile, it never says whether an email address already has an
+    account: that is answered by email, to the address's holder (see
+    ``services.signup_request``).
+    """
 
     password1 = forms.CharField(
         label="Password",
@@ -88,12 +93,11 @@ class SignupForm(ProfileForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
 
-    def save(self, commit=True):
-        user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
-        return user
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def validate_unique(self):
+        """The email is unique, but a clash is handled by email, not by the form."""
 
 
 class _AdminUserFields(forms.ModelForm):

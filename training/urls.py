@@ -12,6 +12,11 @@ from .health import healthz
 account_patterns = [
     path("signup/", views.signup, name="signup"),
     path(
+        "signup/confirm/<uidb64>/<token>/",
+        views.signup_confirm,
+        name="signup_confirm",
+    ),
+    path(
         "login/",
         auth_views.LoginView.as_view(
             authentication_form=EmailAuthenticationForm,

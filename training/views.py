@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import services
-from .auth import login_username
+from .auth import account_activation_token, login_username
 from .forms import ProfileForm, SignupForm
 
 
@@ -34,10 +34,18 @@ def signup(request):
         return redirect("dashboard")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="training.auth.EmailBackend")
-        messages.success(request, f"Welcome, {user.full_name}. Your account is ready.")
-        return redirect(_safe_next(request, "/"))
+        data = form.cleaned_data
+        services.signup_request(
+            full_name=data["full_name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            job_role=data["job_role"],
+            password=data["password1"],
+        )
+        # The same answer whether or not the address already has an account.
+        return TemplateResponse(
+            request, "registration/signup_sent.html", {"email": data["email"]}
+        )
     status = 400 if request.method == "POST" else 200
     return TemplateResponse(
         request,
@@ -45,6 +53,41 @@ def signup(request):
         {"form": form, "next": _safe_next(request, "")},
         status=status,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, uidb64: str, token: str):
+    """The emailed link: a button confirms the address (a GET alone changes
+    nothing, so mail scanners that open links do not confirm accounts)."""
+    user = _user_from_uid(uidb64)
+    valid = user is not None and account_activation_token.check_token(user, token)
+    if not valid:
+        return TemplateResponse(
+            request, "registration/signup_confirm.html", {"valid": False}, status=400
+        )
+    if request.method == "POST":
+        user = services.signup_confirm(user=user)
+        login(request, user, backend="training.auth.EmailBackend")
+        messages.success(request, f"Welcome, {user.full_name}. Your account is ready.")
+        return redirect("/")
+    return TemplateResponse(
+        request, "registration/signup_confirm.html", {"valid": True, "user": user}
+    )
+
+
+def _user_from_uid(uidb64: str):
+    from django.utils.encoding import force_str
+    from django.utils.http import urlsafe_base64_decode
+
+    from .models import User
+
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return User.objects.filter(pk=pk).first()
 
 
 def login_locked_out(request, original_response=None, credentials=None):

@@ -1,6 +1,9 @@
 """A learner signs up, enrols and works through a course using labels and links."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from courses.models import LessonPage
@@ -32,6 +35,10 @@ def test_sign_up_enrol_and_learn(browse, course):
         page.get_by_label("Password", exact=True).fill("a-long-passphrase-7")
         page.get_by_label("Confirm password").fill("a-long-passphrase-7")
         page.get_by_role("button", name="Create account").click()
+        expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+        link = re.search(r"https?://\S+/signup/confirm/\S+/", mail.outbox[-1].body)
+        page.goto("/" + link.group(0).split("/", 3)[3])
+        page.get_by_role("button", name="Confirm and continue").click()
         expect(page.get_by_text("Welcome, Zoë <b>Adeyemi</b>")).to_be_visible()
 
         page.get_by_role(

@@ -21,21 +21,84 @@ GOOD = {
 }
 
 
-def test_sign_up_creates_account_and_signs_in(client):
-    response = client.post(reverse("signup"), GOOD)
-    assert response.status_code == 302
+def _confirm_link(message) -> str:
+    link = re.search(r"https?://\S+/signup/confirm/\S+/", message.body).group(0)
+    return link.split("testserver", 1)[1]
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``commit(client.post, ...)``: the request, then what it left for after
+    commit (its emails), as a real request's commit would run them."""
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return run
+
+
+def test_sign_up_confirms_by_email_then_signs_in(client, commit):
+    response = commit(client.post, reverse("signup"), GOOD)
+    assert response.status_code == 200
+    assert "Check your email" in response.content.decode()
     user = User.objects.get()
     assert user.email == "siobhan@example.org"
     assert user.full_name == "Siobhán Ó Briain"
     assert user.check_password("a-long-passphrase-7")
+    assert not user.is_active  # not until the address is confirmed
+    assert client.get(reverse("dashboard")).status_code == 302
+
+    (message,) = mail.outbox
+    assert message.to == ["siobhan@example.org"]
+    link = _confirm_link(message)
+    assert client.get(link).status_code == 200  # opening the link changes nothing
+    assert not User.objects.get().is_active
+    response = client.post(link, follow=True)
+    assert "Welcome, Siobhán Ó Briain" in response.content.decode()
+    assert User.objects.get().is_active
     assert client.get(reverse("dashboard")).status_code == 200
+    # The link works once.
+    assert client.post(link).status_code == 400
 
 
-def test_sign_up_with_used_email_is_refused_whatever_the_case(client, learner):
-    response = client.post(reverse("signup"), {**GOOD, "email": learner.email.upper()})
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+def test_sign_up_with_used_email_answers_the_same_and_tells_the_holder(
+    client, learner, commit
+):
+    fresh = commit(client.post, reverse("signup"), {**GOOD, "email": "new@example.org"})
+    used = commit(
+        client.post, reverse("signup"), {**GOOD, "email": learner.email.upper()}
+    )
+    assert used.status_code == fresh.status_code == 200
+
+    def page(response, email):
+        return response.content.decode().replace(email, "EMAIL")
+
+    assert page(used, learner.email) == page(fresh, "new@example.org")
+    assert User.objects.count() == 2
+    learner.refresh_from_db()
+    assert learner.check_password("correct-horse-9")  # nothing about it changed
+    assert learner.full_name != GOOD["full_name"]
+    to_holder = [m for m in mail.outbox if m.to == [learner.email]]
+    assert len(to_holder) == 1
+    assert "already have one" in to_holder[0].body
+    assert "/accounts/password/reset/" in to_holder[0].body
+    assert "/signup/confirm/" not in to_holder[0].body
+
+
+def test_signing_up_again_before_confirming_sends_a_new_link(client, commit):
+    commit(client.post, reverse("signup"), GOOD)
+    first = _confirm_link(mail.outbox[0])
+    commit(
+        client.post,
+        reverse("signup"),
+        {**GOOD, "password1": "another-pass-88", "password2": "another-pass-88"},
+    )
+    second = _confirm_link(mail.outbox[1])
+    assert client.post(first).status_code == 400  # replaced by the newer link
+    client.post(second)
+    user = User.objects.get()
+    assert user.is_active and user.check_password("another-pass-88")
 
 
 @pytest.mark.parametrize(
@@ -56,8 +119,13 @@ def test_sign_up_problems_are_explained(client, change, message):
     assert not User.objects.exists()
 
 
-def test_html_in_a_name_is_shown_as_text(client):
-    client.post(reverse("signup"), {**GOOD, "full_name": "<script>alert(1)</script>"})
+def test_html_in_a_name_is_shown_as_text(client, commit):
+    commit(
+        client.post,
+        reverse("signup"),
+        {**GOOD, "full_name": "<script>alert(1)</script>"},
+    )
+    client.post(_confirm_link(mail.outbox[0]))
     html = client.get(reverse("profile")).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
