@@ -9,6 +9,7 @@ that cannot be one get the same page and the same status, 404.
 import hashlib
 
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -140,7 +141,19 @@ def verify_json(request, code: str):
         response = _rate_limited(request, wait, as_json=True)
         response["Access-Control-Allow-Origin"] = "*"
         return response
-    verification = verify_cached("page", code, lambda: _verification(code))
+    try:
+        verification = verify_cached("page", code, lambda: _verification(code))
+    except DatabaseError:
+        # Callers are programs: they get JSON they can act on, not an HTML page.
+        response = _json(
+            {
+                "error": "unavailable",
+                "detail": "Verification is unavailable just now. Try again shortly.",
+            },
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return _public(response)
     return _public(
         _json(verification.as_json(), status=200 if verification.found else 404)
     )

@@ -2,6 +2,21 @@
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.db import DatabaseError
+from wagtail.contrib.redirects.middleware import (
+    RedirectMiddleware as WagtailRedirectMiddleware,
+)
+
+
+class RedirectMiddleware(WagtailRedirectMiddleware):
+    """Wagtail's redirects, looked up for 404s; when the database cannot be
+    reached the 404 goes out as it is (a JSON 404 stays JSON) instead of a 500."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except DatabaseError:
+            return response
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
