@@ -50,3 +50,22 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class OversizedInputMiddleware:
+    """A number in the address too large for the database (SQLite refuses integers
+    past 64 bits with OverflowError, wherever a filter or id meets a query) is the
+    client's mistake: a 400 page, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            from django.views.defaults import bad_request
+
+            return bad_request(request, exception)
+        return None

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "training.middleware.RedirectMiddleware",
     "training.middleware.ContentSecurityPolicyMiddleware",
     "training.middleware.PermissionsPolicyMiddleware",
+    "training.middleware.OversizedInputMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
     "axes.middleware.AxesMiddleware",
 ]
