@@ -218,6 +218,11 @@ WAGTAILDOCS_EXTENSIONS = [
     "xlsx",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Documents are always served through Django (never a bare media URL), so the rule
+# in courses/document_access.py applies: lesson resources only for enrolled
+# learners; documents in these collections stay public wherever they are used.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_PUBLIC_COLLECTIONS = env_list("WAGTAILDOCS_PUBLIC_COLLECTIONS", "Public")
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 # No avatars fetched from Gravatar: no third-party requests carrying users' emails.
