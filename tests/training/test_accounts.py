@@ -38,7 +38,7 @@ def commit(django_capture_on_commit_callbacks):
     return run
 
 
-def test_sign_up_confirms_by_email_then_signs_in(client, commit):
+def test_sign_up_confirms_by_email_then_signs_in(client, commit, home):
     response = commit(client.post, reverse("signup"), GOOD)
     assert response.status_code == 200
     assert "Check your email" in response.content.decode()

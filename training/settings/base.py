@@ -304,7 +304,7 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_USERNAME_CALLABLE = "training.auth.login_username"
 # The same client address as the verify rate limit: REMOTE_ADDR, or the address
 # CERTIFICATE_VERIFY_PROXY_COUNT proxies in front of the app put in X-Forwarded-For.
-AXES_CLIENT_IP_CALLABLE = "certificates.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "training.auth.login_client_address"
 AXES_LOCKOUT_CALLABLE = "training.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
