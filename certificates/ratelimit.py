@@ -9,11 +9,12 @@ shares it. IPv6 clients are counted per /64, the block one household or office g
 
 from __future__ import annotations
 
-import ipaddress
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+from training.client_address import client_address
 
 
 def rate_limit_setting() -> tuple[int, int]:
@@ -21,29 +22,6 @@ def rate_limit_setting() -> tuple[int, int]:
     text = str(getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", "60/600"))
     count, _, seconds = text.partition("/")
     return max(1, int(count)), max(1, int(seconds or 60))
-
-
-def client_address(request) -> str:
-    """The client's address, trusting X-Forwarded-For only as far as configured."""
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = int(getattr(settings, "CERTIFICATE_VERIFY_PROXY_COUNT", 0))
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return "unknown"
-    if ip.version == 6:
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def verify_rate_limit(request) -> int | None:

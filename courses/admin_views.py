@@ -18,6 +18,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.coreutils import multigetattr
 
 from training.models import User
+from training.spreadsheets import spreadsheet_safe
 
 from .charts import bar_chart
 from .models import CoursePage, Enrolment, LessonPage, StepCompletion
@@ -35,15 +36,6 @@ from .signals import (
     learner_record_sections,
     progress_report_extending,
 )
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet will not run as a formula (e.g. a name '=HYPERLINK()')."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class ProgressReportFilterSet(WagtailFilterSet):

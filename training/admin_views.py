@@ -12,7 +12,7 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.locked_pages import LockedPagesView
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 
-from courses.admin_views import spreadsheet_safe
+from .spreadsheets import spreadsheet_safe
 
 
 class SafeCSVMixin:

@@ -50,9 +50,9 @@ account_activation_token = AccountActivationTokenGenerator()
 
 def login_client_address(request) -> str | None:
     """The client address sign-in attempts are counted against: the same address
-    as the verify rate limit (``certificates.ratelimit.client_address``: proxies
+    as the verify rate limit (``training.client_address``: proxies
     trusted as configured, IPv6 by /64), as the plain IP the database stores."""
-    from certificates.ratelimit import client_address
+    from .client_address import client_address
 
     address = client_address(request)
     if address == "unknown":

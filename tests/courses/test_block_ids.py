@@ -24,9 +24,9 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
+from courses.models import CoursePage, Enrolment, LessonPage
 from training.block_ids import clean_block_ids_migration, replacement_block_id
 from training.blocks import LessonStreamBlock, UUIDListBlock, UUIDStreamBlock
-from courses.models import CoursePage, Enrolment, LessonPage
 from training.models import StandardPage
 
 pytestmark = pytest.mark.django_db
