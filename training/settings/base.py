@@ -55,13 +55,10 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "polymorphic",
-<<<<<<< HEAD
     "django_tasks",
     "django_tasks_db",
-=======
     "axes",
     "csp",
->>>>>>> f9fb3f3 (Throttle sign-ins, and send a Content-Security-Policy and Permissions-Policy)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -269,7 +266,6 @@ CERTIFICATE_VERIFY_CACHE_SECONDS = float(
 # The largest file "Check a PDF" accepts. Uploads are read into memory, never stored.
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
 
-<<<<<<< HEAD
 # Background work and periodic jobs
 # Tasks (certificate rendering, emails, Wagtail's index updates) run at once in the
 # same process by default, which is right for development, tests and `make run`.
@@ -289,7 +285,7 @@ CERTIFICATE_RENDER_ATTEMPTS = int(os.environ.get("CERTIFICATE_RENDER_ATTEMPTS", 
 CERTIFICATE_RENDER_STALE_SECONDS = int(
     os.environ.get("CERTIFICATE_RENDER_STALE_SECONDS", "300")
 )
-=======
+
 # Login throttling (django-axes), on /accounts/login/ and /admin/login/ alike.
 # Failed sign-ins are counted per account and, separately, per client address, in
 # the database, so every server process shares them. Past the limit, that account
@@ -360,4 +356,3 @@ PERMISSIONS_POLICY = {
     "fullscreen": ["self", *(f'"{origin}"' for origin in CSP_VIDEO_FRAMES)],
     "picture-in-picture": ["self", *(f'"{origin}"' for origin in CSP_VIDEO_FRAMES)],
 }
->>>>>>> f9fb3f3 (Throttle sign-ins, and send a Content-Security-Policy and Permissions-Policy)
