@@ -52,6 +52,7 @@ from courses.models import LearnerOnlyPageMixin
 from training.blocks import RICH_FEATURES
 from training.sanitiser import clean_html, plain_text
 
+from . import authoring
 from .forms import QuestionAdminForm, QuizPageForm
 from .grading import (
     at_least,
@@ -367,6 +368,14 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     def is_answered(cls, response: Any) -> bool:
         return response not in (None, [], {}, "")
 
+    # --- authoring checks (admin) ---------------------------------------------
+
+    def authoring_warnings(self) -> list[authoring.AuthoringWarning]:
+        """Cues in this question that give the answer away; each type adds its own."""
+        return authoring.negative_stem(self.stem) + authoring.missing_explanation(
+            self.explanation
+        )
+
     @classmethod
     def response_refs(cls, key: dict, response: Any) -> Any:
         """``response`` with the attempt's random ids replaced by stable refs: what
@@ -576,6 +585,20 @@ class _ChoiceQuestion(Question):
         }
         return presented, key
 
+    def _option_pairs(self) -> list[tuple[str, bool]]:
+        return [(option.text, option.is_correct) for option in self.options.all()]
+
+    def authoring_warnings(self):
+        pairs = self._option_pairs()
+        texts = [text for text, _ in pairs]
+        return (
+            super().authoring_warnings()
+            + authoring.correct_count(pairs)
+            + authoring.longest_correct(pairs)
+            + authoring.catch_all_options(texts)
+            + authoring.duplicates(texts, "options")
+        )
+
     @classmethod
     def check_rows(cls, rows):
         options = rows.get("options")
@@ -623,6 +646,10 @@ class SingleChoiceQuestion(_OneAnswerMixin, _ChoiceQuestion):
     class Meta:
         verbose_name = "single-choice question"
 
+    def correct_is_longest(self) -> bool:
+        """For quiz-level checks: is the correct option the longest one?"""
+        return authoring.correct_is_longest(self._option_pairs())
+
     @classmethod
     def clean_response(cls, presented, response):
         if response is None:
@@ -656,6 +683,10 @@ class MultipleResponseQuestion(_OptionsMixin, _ChoiceQuestion):
 
     class Meta:
         verbose_name = "multiple-response question"
+
+    def correct_option_count(self) -> int:
+        """For quiz-level checks: how many options are correct."""
+        return sum(1 for _, ok in self._option_pairs() if ok)
 
     @classmethod
     def parse_form(cls, data, name, presented):
@@ -728,6 +759,9 @@ class TrueFalseQuestion(_OneAnswerMixin, Question):
 
     class Meta:
         verbose_name = "true or false question"
+
+    def authoring_warnings(self):
+        return super().authoring_warnings() + authoring.absolute_words(self.stem)
 
     def type_snapshot(self, *, ids, rng, always_rng):
         # The two answers are named by their text: nothing to give away.
@@ -811,6 +845,10 @@ class OrderingQuestion(Question):
 
     class Meta:
         verbose_name = "ordering question"
+
+    def authoring_warnings(self):
+        steps = [item.text for item in self.items.all()]
+        return super().authoring_warnings() + authoring.duplicates(steps, "steps")
 
     def type_snapshot(self, *, ids, rng, always_rng):
         items = [
@@ -981,6 +1019,16 @@ class MatchingQuestion(Question):
 
     class Meta:
         verbose_name = "matching question"
+
+    def authoring_warnings(self):
+        pairs = list(self.pairs.all())
+        answers = {authoring.plain_text(pair.right).strip().lower() for pair in pairs}
+        extras = [d.text for d in self.distractors.all()]
+        return (
+            super().authoring_warnings()
+            + authoring.duplicates([pair.left for pair in pairs], "prompts")
+            + authoring.duplicates([*answers, *extras], "answers and distractors")
+        )
 
     def type_snapshot(self, *, ids, rng, always_rng):
         lefts, rights, pairs = [], [], {}

@@ -27,10 +27,12 @@ from wagtail.snippets.views.snippets import (
     CopyView,
     CreateView,
     EditView,
+    IndexView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
+from . import authoring
 from .admin_views import (
     VIEW_ATTEMPTS,
     QuizStatisticsIndexView,
@@ -43,7 +45,7 @@ from .models import (
     QuestionCategory,
     Scenario,
 )
-from .selectors import question_type_label
+from .selectors import load_questions, question_type_label
 
 QUESTION_LIST_URL = "wagtailsnippets_assessments_question:list"
 
@@ -125,10 +127,41 @@ def _to_own_type(view_name: str):
     return view
 
 
+class QuestionIndexView(IndexView):
+    """The combined listing, with each question's authoring checks and, above the
+    list, the checks that need a whole quiz (draw sizes, repeated patterns)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        rows = list(object_list)
+        # The page's questions as their own types, in a fixed number of queries.
+        found = authoring.question_warnings(load_questions([q.pk for q in rows]))
+        for row in rows:
+            row.authoring_warnings_found = found.get(row.pk, [])
+        return paginator, page, rows, is_paginated
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        if not self.results_only:
+            context["quiz_warnings"] = authoring.bank_quiz_warnings()
+        return context
+
+
+def _checks_text(question) -> str:
+    found = getattr(question, "authoring_warnings_found", [])
+    if not found:
+        return "No cues found"
+    return " ".join(f"⚠ {warning}" for warning in found)
+
+
 class QuestionViewSet(SnippetViewSet):
     """Every question in the bank, whatever its type."""
 
     model = Question
+    index_view_class = QuestionIndexView
+    index_template_name = "assessments/admin/question_index.html"
     icon = "help"
     menu_label = "Questions"
     menu_name = "questions"
@@ -152,6 +185,7 @@ class QuestionViewSet(SnippetViewSet):
             Column("category", label="Category", sort_key="category__name"),
             Column("capability", accessor="get_capability_display"),
             Column("points"),
+            Column("checks", label="Authoring checks", accessor=_checks_text),
         ]
 
     def get_queryset(self, request):
@@ -199,7 +233,12 @@ class QuestionCreateView(_BackToQuestionsMixin, CreateView):
 
 
 class QuestionEditView(_BackToQuestionsMixin, EditView):
-    pass
+    """The type's own form, with the question's authoring checks above it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["authoring_warnings"] = self.object.authoring_warnings()
+        return context
 
 
 class QuestionCopyView(_BackToQuestionsMixin, CopyView):
@@ -221,6 +260,7 @@ class QuestionTypeViewSet(SnippetViewSet):
     copy_view_class = QuestionCopyView
     copy_view_enabled = True
     inspect_view_enabled = False
+    edit_template_name = "assessments/admin/question_edit.html"
     icon = "help"
     search_fields = ["key", "stem"]
     search_backend_name = None
