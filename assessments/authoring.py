@@ -30,8 +30,10 @@ LONGEST_SHARE = 1 / 3
 # itself becomes a cue.
 SAME_COUNT_SHARE = 0.4
 
+# "All of the above" anywhere, or an option that is only "both of these" and the like.
 CATCH_ALL = re.compile(
-    r"\b(all|none|both|neither)\s+of\s+(the\s+above|these|them|the\s+options)\b",
+    r"\b(all|none|both|neither)\s+of\s+the\s+(above|options)\b"
+    r"|^\W*(all|none|both|neither)(\s+of\s+(these|them|those))?\W*$",
     re.IGNORECASE,
 )
 ABSOLUTE = re.compile(
@@ -238,22 +240,20 @@ def quiz_warnings(
     counts = [
         q.correct_option_count() for q in asked if hasattr(q, "correct_option_count")
     ]
-    if len(counts) >= 2:
-        count, n = Counter(counts).most_common(1)[0]
-        if len(set(counts)) == 1 or n / len(counts) > SAME_COUNT_SHARE:
-            warnings.append(
-                AuthoringWarning(
-                    "same-correct-count",
-                    f"{n} of its {len(counts)} multiple-response questions have "
-                    f"exactly {count} correct answers, so the count is a cue.",
-                    "Vary how many options are correct from question to question.",
-                    subject,
-                )
+    if len(counts) >= 2 and len(set(counts)) == 1:
+        warnings.append(
+            AuthoringWarning(
+                "same-correct-count",
+                f"All {len(counts)} of its multiple-response questions have exactly "
+                f"{counts[0]} correct answers, so the count is a cue.",
+                "Vary how many options are correct from question to question.",
+                subject,
             )
+        )
     singles = [
         q.correct_is_longest() for q in asked if hasattr(q, "correct_is_longest")
     ]
-    if len(singles) >= 3 and sum(singles) / len(singles) > LONGEST_SHARE:
+    if len(singles) >= 4 and sum(singles) / len(singles) > 0.5:
         warnings.append(
             AuthoringWarning(
                 "longest-share",
@@ -269,6 +269,44 @@ def quiz_warnings(
 # --- reading the bank (admin pages and the demo-bank test) ------------------------
 
 
+def bank_warnings(questions: Sequence) -> list[AuthoringWarning]:
+    """Patterns across the whole bank that a learner could learn to exploit."""
+    subject = "Question bank"
+    warnings = []
+    counts = Counter(
+        q.correct_option_count()
+        for q in questions
+        if hasattr(q, "correct_option_count")
+    )
+    total = sum(counts.values())
+    if total >= 5:
+        count, n = counts.most_common(1)[0]
+        if n / total > SAME_COUNT_SHARE:
+            warnings.append(
+                AuthoringWarning(
+                    "same-correct-count",
+                    f"{n} of the {total} multiple-response questions have exactly "
+                    f"{count} correct answers, so guessing {count} pays.",
+                    "Vary how many options are correct from question to question.",
+                    subject,
+                )
+            )
+    singles = [
+        q.correct_is_longest() for q in questions if hasattr(q, "correct_is_longest")
+    ]
+    if len(singles) >= 6 and sum(singles) / len(singles) > LONGEST_SHARE:
+        warnings.append(
+            AuthoringWarning(
+                "longest-share",
+                f"In {sum(singles)} of the {len(singles)} single-choice questions the "
+                "correct option is the longest (more than 1 in 3).",
+                "Make the correct option shorter than a distractor in more of them.",
+                subject,
+            )
+        )
+    return warnings
+
+
 def question_warnings(questions: Iterable) -> dict[int, list[AuthoringWarning]]:
     """Each question's own warnings, by id; the questions come from
     ``selectors.load_questions`` so this costs no further queries."""
@@ -276,7 +314,8 @@ def question_warnings(questions: Iterable) -> dict[int, list[AuthoringWarning]]:
 
 
 def bank_quiz_warnings() -> list[AuthoringWarning]:
-    """Quiz-level warnings for every quiz, live or draft.
+    """Quiz-level warnings for every quiz, live or draft, and patterns across the
+    questions those quizzes can ask.
 
     A fixed number of queries: the quizzes with their fixed questions and draw
     categories, then every question those quizzes can ask, by type.
@@ -297,7 +336,7 @@ def bank_quiz_warnings() -> list[AuthoringWarning]:
         .values_list("pk", "category_id")
     )
     by_id = {q.pk: q for q in load_questions(sorted(fixed_ids | set(in_categories)))}
-    warnings = []
+    warnings = bank_warnings(list(by_id.values()))
     for quiz in quizzes:
         fixed = [
             by_id[qq.question_id]
