@@ -1262,6 +1262,13 @@ class QuizPage(LearnerOnlyPageMixin, Page):
                 FieldPanel("draw_count"),
             ],
             heading="Questions drawn at random",
+            help_text=(
+                "When answers are shown after an attempt, the next attempt draws "
+                "questions the learner has not seen yet, as far as the categories "
+                "allow; once they run out, the ones seen longest ago come back. "
+                "Give each category at least twice the number drawn, and keep "
+                "fixed questions few."
+            ),
         ),
         MultiFieldPanel(
             [

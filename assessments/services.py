@@ -24,7 +24,7 @@ from courses.selectors import course_progress
 from courses.services import step_complete
 
 from .models import Attempt, AttemptQuestion, AttemptStatus, QuizPage
-from .selectors import load_questions
+from .selectors import answers_visible, load_questions
 
 
 class AttemptClosed(ValidationError):
@@ -48,9 +48,17 @@ def _lock_enrolment(*, user, quiz: QuizPage) -> Enrolment:
     return enrolment
 
 
-def _choose_questions(*, quiz: QuizPage, rng: random.Random) -> list[int]:
+def _choose_questions(
+    *, quiz: QuizPage, rng: random.Random, seen: Mapping[int, int] | None = None
+) -> list[int]:
     """The question ids for a new attempt: fixed ones (in order, or shuffled) and
-    ``draw_count`` more drawn at random from the quiz's categories."""
+    ``draw_count`` more drawn at random from the quiz's categories.
+
+    ``seen`` maps questions the learner has already been shown the answers to onto
+    the number of the latest attempt that asked them. Those are drawn only when the
+    unseen ones run out, the longest-ago first, so a retake after the answers were
+    shown tests knowledge rather than memory wherever the bank allows.
+    """
     fixed = list(
         quiz.quiz_questions.order_by("sort_order").values_list("question_id", flat=True)
     )
@@ -59,17 +67,40 @@ def _choose_questions(*, quiz: QuizPage, rng: random.Random) -> list[int]:
     if quiz.draw_count:
         from .models import Question
 
-        pool = list(
+        pool = sorted(
             Question.objects.non_polymorphic()
             .filter(category__in=quiz.draw_categories.all())
             .exclude(pk__in=fixed)
             .values_list("pk", flat=True)
         )
-        drawn = rng.sample(sorted(pool), min(quiz.draw_count, len(pool)))
+        seen = seen or {}
+        fresh = [pk for pk in pool if pk not in seen]
+        drawn = rng.sample(fresh, min(quiz.draw_count, len(fresh)))
+        for number in sorted({seen[pk] for pk in pool if pk in seen}):
+            wanted = quiz.draw_count - len(drawn)
+            if wanted <= 0:
+                break
+            older = [pk for pk in pool if seen.get(pk) == number]
+            drawn += rng.sample(older, min(wanted, len(older)))
     chosen = fixed + drawn
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
     return chosen
+
+
+def _answered_and_shown(*, quiz: QuizPage, attempts: list[Attempt]) -> dict[int, int]:
+    """Questions whose answers this learner has seen, with the latest attempt each
+    was in; empty when the quiz never showed them any answers."""
+    passed = any(attempt.passed for attempt in attempts)
+    if not attempts or not answers_visible(quiz=quiz, passed=passed):
+        return {}
+    latest: dict[int, int] = {}
+    rows = AttemptQuestion.objects.filter(
+        attempt__in=attempts, question_id__isnull=False
+    ).values_list("question_id", "attempt__number")
+    for question_id, number in rows:
+        latest[question_id] = max(number, latest.get(question_id, 0))
+    return latest
 
 
 def _group_scenarios(questions: list) -> list:
@@ -131,7 +162,9 @@ def attempt_start(
         raise ValidationError(
             f"You have used all {quiz.max_attempts} attempts at this quiz."
         )
-    ids = _choose_questions(quiz=quiz, rng=rng)
+    ids = _choose_questions(
+        quiz=quiz, rng=rng, seen=_answered_and_shown(quiz=quiz, attempts=attempts)
+    )
     questions = _group_scenarios(load_questions(ids))
     if not questions:
         raise ValidationError("This quiz has no questions yet. Please try later.")
