@@ -10,13 +10,8 @@ import pytest
 from django.conf import settings
 
 from certificates.models import CertificateIssuerSettings, PdfState
-from certificates.rendering import (
-    CertificateRenderError,
-    ResourceGuard,
-    frame_png,
-    html_to_pdf,
-    png_data_uri,
-)
+from certificates.pdf_sandbox import CertificateRenderError, ResourceGuard, html_to_pdf
+from certificates.rendering import frame_png, png_data_uri
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -160,7 +155,7 @@ def test_the_guard_resolves_only_files_under_the_allowed_roots(tmp_path, setting
 
 
 def test_allowed_roots_are_only_static_and_media():
-    from certificates.rendering import allowed_roots
+    from certificates.pdf_sandbox import allowed_roots
 
     roots = allowed_roots()
     base = settings.BASE_DIR.resolve()

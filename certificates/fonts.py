@@ -1,0 +1,135 @@
+"""The fonts a certificate prints with, and which text each one can print.
+
+DejaVu (Latin, Greek, Cyrillic, Vietnamese) is always embedded; a script font only
+when printed text uses its script. ``unprintable`` says why a piece of text cannot be
+printed correctly, so a form can refuse it when it is typed and a render can refuse
+it instead of printing boxes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FONT_FILES = {
+    "sans": "fonts/DejaVuSans.ttf",
+    "sans_bold": "fonts/DejaVuSans-Bold.ttf",
+    "serif_bold": "fonts/DejaVuSerif-Bold.ttf",
+}
+# An image a trainer uploads is scaled down before it is embedded; the cap is on the
+
+SANS = "Certificate Sans"
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    """A font embedded only when printed text uses its script.
+
+    ``needs_shaping`` are the signs that an OpenType shaper would have to reorder
+    (vowel signs written before the consonant, or around it) or join into
+    conjuncts (the virama). ReportLab, under xhtml2pdf, has no shaper for these
+    scripts, so text with one of them would print wrongly; it is refused instead,
+    with a message saying so. Text without them prints correctly.
+    """
+
+    family: str
+    path: str | None
+    script: str
+    ranges: tuple[tuple[int, int], ...]
+    needs_shaping: str = ""
+    first: bool = False  # before DejaVu: Arabic, for its Urdu letter forms
+
+    def used_in(self, text: str) -> bool:
+        return any(lo <= ord(char) <= hi for char in text for lo, hi in self.ranges)
+
+
+SCRIPT_FONTS = (
+    ScriptFont(
+        "Certificate Arabic",
+        "fonts/NotoSansArabic-Bold.ttf",
+        "Arabic",
+        (
+            (0x0600, 0x06FF),
+            (0x0750, 0x077F),
+            (0x08A0, 0x08FF),
+            (0xFB50, 0xFDFF),
+            (0xFE70, 0xFEFF),
+        ),
+        first=True,
+    ),
+    ScriptFont(
+        "Certificate Bengali",
+        "fonts/NotoSansBengali-Bold.ttf",
+        "Bengali",
+        ((0x0980, 0x09FF),),
+        needs_shaping="\u09bf\u09c7\u09c8\u09cb\u09cc\u09cd",
+    ),
+    ScriptFont(
+        "Certificate Devanagari",
+        "fonts/NotoSansDevanagari-Bold.ttf",
+        "Devanagari",
+        ((0x0900, 0x097F),),
+        needs_shaping="\u093f\u094d\u094e",
+    ),
+    ScriptFont(
+        "Certificate Gurmukhi",
+        "fonts/NotoSansGurmukhi-Bold.ttf",
+        "Gurmukhi",
+        ((0x0A00, 0x0A7F),),
+        needs_shaping="\u0a3f\u0a4d",
+    ),
+    ScriptFont(
+        "Certificate Gujarati",
+        "fonts/NotoSansGujarati-Bold.ttf",
+        "Gujarati",
+        ((0x0A80, 0x0AFF),),
+        needs_shaping="\u0abf\u0acd",
+    ),
+    ScriptFont(
+        "Certificate Tamil",
+        "fonts/NotoSansTamil-Bold.ttf",
+        "Tamil",
+        ((0x0B80, 0x0BFF),),
+        needs_shaping="\u0bc6\u0bc7\u0bc8\u0bca\u0bcb\u0bcc",
+    ),
+    # ReportLab's built-in Adobe CJK font: every PDF reader supplies it, so it is
+    # named, not embedded (a CJK font file is tens of megabytes).
+    ScriptFont(
+        "STSong-Light",
+        None,
+        "Chinese",
+        (
+            (0x3000, 0x303F),
+            (0x3400, 0x4DBF),
+            (0x4E00, 0x9FFF),
+            (0xF900, 0xFAFF),
+            (0xFF00, 0xFFEF),
+        ),
+    ),
+)
+
+
+def script_fonts(text: str) -> list[ScriptFont]:
+    return [font for font in SCRIPT_FONTS if font.used_in(text)]
+
+
+def shaping_problem(text: str) -> str | None:
+    """Why ``text`` cannot be printed correctly, or None if it can."""
+    for font in script_fonts(text):
+        for char in font.needs_shaping:
+            if char in text:
+                return (
+                    f"“{text}” is in {font.script} script and uses a sign "
+                    f"(U+{ord(char):04X}) that must be reordered or joined to be "
+                    f"printed correctly, which the PDF renderer cannot do yet. "
+                    f"Reissue the certificate with the name in Latin letters."
+                )
+    return None
+
+
+def font_stack(text: str) -> str:
+    """The CSS font-family list for a piece of printed text."""
+    fonts = script_fonts(text)
+    families = [f.family for f in fonts if f.first]
+    families.append(SANS)
+    families += [f.family for f in fonts if not f.first]
+    return ", ".join(f'"{family}"' for family in families)
