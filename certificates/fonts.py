@@ -8,7 +8,9 @@ it instead of printing boxes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 FONT_FILES = {
     "sans": "fonts/DejaVuSans.ttf",
@@ -38,8 +40,17 @@ class ScriptFont:
     needs_shaping: str = ""
     first: bool = False  # before DejaVu: Arabic, for its Urdu letter forms
 
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return re.compile(
+            "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in self.ranges) + "]"
+        )
+
     def used_in(self, text: str) -> bool:
-        return any(lo <= ord(char) <= hi for char in text for lo, hi in self.ranges)
+        # A compiled character class: a render asks this of every printed text for
+        # every script, and a Python loop over characters and ranges cost more than
+        # a tenth of a render.
+        return self.pattern.search(text) is not None
 
 
 SCRIPT_FONTS = (

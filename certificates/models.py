@@ -8,7 +8,10 @@
 - ``CourseCertificateSettings``: a course's own signatory, where it needs one
   (Certificates > Course signatories).
 - ``SigningKey``: every public key that has signed a certificate, so retired keys
-  stay published at /verify/keys.json.
+  stay published at /verify/keys.json and in the DID document.
+- ``PdfSigningCertificate``: every X.509 certificate that has signed a PDF.
+- ``StatusList``: a signed Bitstring Status List credential, published at
+  /credentials/status/<number>.
 
 All writes go through ``certificates.services``.
 """
@@ -322,3 +325,27 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return self.key_id
+
+
+class PdfSigningCertificate(models.Model):
+    """An X.509 certificate that has signed certificate PDFs (PAdES).
+
+    Recorded the first time it signs; never deleted, so the PDF check still says
+    "signed by this platform" for files signed before a rotation. Administrators see
+    them under Certificates > PDF signing certificates. The private key is never
+    stored here.
+    """
+
+    fingerprint = models.CharField(
+        "SHA-256 fingerprint", max_length=64, unique=True, editable=False
+    )
+    subject = models.CharField(max_length=300, editable=False)
+    certificate_pem = models.TextField("certificate (PEM)", editable=False)
+    first_used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_used_at"]
+        verbose_name = "PDF signing certificate"
+
+    def __str__(self):
+        return f"{self.subject} ({self.fingerprint[:16]})"

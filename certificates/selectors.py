@@ -370,3 +370,17 @@ def published_keys() -> list[dict]:
     for entry in keys.values():
         entry["status"] = "active" if entry["key_id"] == active_id else "retired"
     return sorted(keys.values(), key=lambda k: (k["status"] != "active", k["key_id"]))
+
+
+def pdf_signature_for(*, data: bytes):
+    """Whether an uploaded PDF's signature holds, and whether this platform made it.
+
+    One query: the fingerprints of every certificate that has signed a PDF here.
+    """
+    from .models import PdfSigningCertificate
+    from .pdf_signing import signature_check
+
+    known = frozenset(
+        PdfSigningCertificate.objects.values_list("fingerprint", flat=True)
+    )
+    return signature_check(data, known_fingerprints=known)

@@ -43,6 +43,7 @@ from .models import (
     Certificate,
     CertificateStatus,
     CourseCertificateSettings,
+    PdfSigningCertificate,
     PdfState,
     SigningKey,
 )
@@ -312,8 +313,29 @@ class SigningKeyViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class PdfSigningCertificateViewSet(SnippetViewSet):
+    """Certificates > PDF signing certificates: every X.509 certificate that has
+    signed a PDF (read only)."""
+
+    model = PdfSigningCertificate
+    icon = "key"
+    menu_label = "PDF signing certificates"
+    list_display = [
+        "subject",
+        "fingerprint",
+        DateColumn("first_used_at", label="First used"),
+    ]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
 class CertificatesGroup(SnippetViewSetGroup):
     menu_label = "Certificates"
     menu_icon = "doc-full"
     menu_order = 250
-    items = (CertificateViewSet, CourseCertificateSettingsViewSet, SigningKeyViewSet)
+    items = (
+        CertificateViewSet,
+        CourseCertificateSettingsViewSet,
+        SigningKeyViewSet,
+        PdfSigningCertificateViewSet,
+    )
