@@ -153,6 +153,12 @@ class Certificate(models.Model):
     statement = models.TextField(blank=True, help_text="The signed JSON text.")
     signature = models.CharField(max_length=100, blank=True)
     key_id = models.CharField(max_length=40, blank=True)
+    credential = models.TextField(
+        "Open Badges credential",
+        blank=True,
+        editable=False,
+        help_text="The signed OpenBadgeCredential (JSON), made once at issue.",
+    )
 
     pdf = models.FileField(upload_to=certificate_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -349,3 +355,22 @@ class PdfSigningCertificate(models.Model):
 
     def __str__(self):
         return f"{self.subject} ({self.fingerprint[:16]})"
+
+
+class StatusList(models.Model):
+    """A signed Bitstring Status List credential, published at
+    /credentials/status/<number>: one bit per certificate, set when it is revoked
+    or replaced. Re-signed by a task on every revocation and reissue, and by the
+    scheduler before its ``valid_until``.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    credential = models.TextField(help_text="The signed status list credential.")
+    valid_until = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Status list {self.number}"

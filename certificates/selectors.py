@@ -11,6 +11,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -233,7 +234,17 @@ def _empty_json(status: str, code: str | None) -> dict:
         "signature": None,
         "key_id": None,
         "signature_algorithm": None,
+        "credential_url": None,
     }
+
+
+def _credential_url(certificate: Certificate) -> str | None:
+    if not certificate.credential:
+        return None
+    parts = urlsplit(certificate.verify_url)
+    return f"{parts.scheme}://{parts.netloc}" + reverse(
+        "certificates:credential", kwargs={"code": certificate.display_code}
+    )
 
 
 def verification_for(
@@ -267,6 +278,7 @@ def verification_for(
         signature=certificate.signature or None,
         key_id=certificate.key_id or None,
         signature_algorithm=ALGORITHM if certificate.signature else None,
+        credential_url=_credential_url(certificate),
     )
     if status == CertificateStatus.REVOKED:
         data["revoked_on"] = (

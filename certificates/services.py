@@ -29,6 +29,7 @@ from courses.models import CourseCompletion
 from training.sanitiser import plain_text
 
 from .codes import code_generate
+from .credentials import credential_build, status_list_enqueue
 from .models import (
     Certificate,
     CertificateStatus,
@@ -197,6 +198,7 @@ def certificate_produce(*, certificate: Certificate) -> bool:
             raise CertificateRenderError(
                 f"The certificate ran to {pages} pages; it must fit on one."
             )
+        credential = credential_build(certificate=certificate, pair=pair)
         identity = active_identity()
         pdf = pdf_sign(
             pdf,
@@ -215,6 +217,7 @@ def certificate_produce(*, certificate: Certificate) -> bool:
     certificate.statement = statement
     certificate.signature = signature
     certificate.key_id = pair.key_id
+    certificate.credential = credential
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.pdf_state = PdfState.READY
@@ -224,6 +227,7 @@ def certificate_produce(*, certificate: Certificate) -> bool:
             "statement",
             "signature",
             "key_id",
+            "credential",
             "pdf",
             "pdf_sha256",
             "pdf_state",
@@ -336,6 +340,7 @@ def certificate_revoke(
             "reason_public",
         ]
     )
+    status_list_enqueue(certificate)
     log(
         instance=certificate,
         action="certificates.revoke",
@@ -391,6 +396,7 @@ def certificate_reissue(
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
     certificate_produce(certificate=new)
+    status_list_enqueue(old)
     log(
         instance=old,
         action="certificates.reissue",

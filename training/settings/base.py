@@ -247,3 +247,9 @@ CERTIFICATE_VERIFY_PROXY_COUNT = int(
 )
 # The largest file "Check a PDF" accepts. Uploads are read into memory, never stored.
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
+
+# Periodic jobs: each a task run every so many seconds by the scheduler process.
+SCHEDULED_TASKS = [
+    # Status lists carry a validUntil; re-sign them well before it passes.
+    {"task": "certificates.tasks.status_lists_refresh", "every": 24 * 3600},
+]
