@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 FONT_FILES = {
     "sans": "fonts/DejaVuSans.ttf",
@@ -144,3 +144,72 @@ def font_stack(text: str) -> str:
     families.append(SANS)
     families += [f.family for f in fonts if not f.first]
     return ", ".join(f'"{family}"' for family in families)
+
+
+# -- what a name may contain --------------------------------------------------------
+
+# Every printed name is bold Certificate Sans (DejaVu) or a script font.
+_COVERING_FILES = ("fonts/DejaVuSans-Bold.ttf",)
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff"
+    "\u200d\ufe0f\u20e3\U000e0020-\U000e007f]"
+)
+
+
+@lru_cache(maxsize=1)
+def printable_characters() -> frozenset[int]:
+    """Every code point some embedded font has a glyph for (read once a process)."""
+    from django.contrib.staticfiles import finders
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    points: set[int] = set()
+    for path in _COVERING_FILES:
+        if found := finders.find(path):
+            points.update(TTFontFile(found).charToGlyph)
+    for font in SCRIPT_FONTS:
+        # A script font is only in the stack for text in its own ranges.
+        if font.path and (found := finders.find(font.path)):
+            points.update(
+                point
+                for point in TTFontFile(found).charToGlyph
+                if any(lo <= point <= hi for lo, hi in font.ranges)
+            )
+    return frozenset(points)
+
+
+def unprintable(text: str) -> str | None:
+    """Why a name could not be printed on a certificate, in words for the person
+    typing it; None if it can be. The profile and sign-up forms ask this, so a name
+    that could never print is refused when it is typed, not when a course ends."""
+    if found := _EMOJI.search(text):
+        return (
+            f"Certificates cannot print emoji or symbols such as “{found.group()}”. "
+            "Please type your name in letters only."
+        )
+    covered = printable_characters()
+    cjk = next(font for font in SCRIPT_FONTS if font.path is None)
+    for char in text:
+        if char.isspace() or ord(char) in covered or cjk.used_in(char):
+            continue
+        return (
+            f"Certificates cannot print the character “{char}” "
+            f"(U+{ord(char):04X}). Please type your name without it, or in Latin "
+            "letters."
+        )
+    for font in script_fonts(text):
+        for char in font.needs_shaping:
+            if char in text:
+                return (
+                    f"Your name is in {font.script} script and uses a sign "
+                    f"(U+{ord(char):04X}) that certificates cannot yet print "
+                    "correctly. Please type it in Latin letters."
+                )
+    return None
+
+
+def validate_printable_name(name: str) -> None:
+    """A form validator (PERSON_NAME_VALIDATORS): refuse what cannot be printed."""
+    from django.core.exceptions import ValidationError
+
+    if problem := unprintable(name):
+        raise ValidationError(problem)

@@ -82,24 +82,46 @@ def _step(length: int, steps: tuple[tuple[int, float], ...]) -> float:
     return next((size for limit, size in steps if length <= limit), steps[-1][1])
 
 
-def layout_sizes(*, holder_name: str, course_title: str, logo: bool = False) -> dict:
+def layout_sizes(
+    *,
+    holder_name: str,
+    course_title: str,
+    logo: bool = False,
+    issuer_name: str = "",
+    scale: float = 1.0,
+) -> dict:
     """Type sizes that keep long names and titles on one page, and the gap left.
 
-    The longest name (150 characters) and title (255) still fit in two lines each;
-    the gap above the footer takes up what they leave, so the page stays balanced.
+    Sizes step down with length; the gap above the footer takes up what the name
+    and title leave, so the page stays balanced. ``scale`` shrinks every variable
+    size when a first render still ran past one page (wide letters, long words that
+    wrap early, a long issuer name).
     """
     name = _step(len(holder_name), ((26, 34), (36, 28), (55, 22), (90, 17), (999, 14)))
     title = _step(len(course_title), ((45, 22), (75, 18), (130, 14), (999, 12)))
+    issuer = _step(len(issuer_name), ((60, 12), (120, 10), (999, 8)))
+    name, title, issuer = (round(size * scale, 1) for size in (name, title, issuer))
     line_mm = 0.3528 * 1.25  # points to millimetres, with leading
     width_pt = 245 / 0.3528
-    name_lines = 1 if len(holder_name) * name * 0.62 < width_pt else 2
-    title_lines = 1 if len(course_title) * title * 0.6 < width_pt else 2
+    name_lines = max(1, -(-len(holder_name) * name * 0.62 // width_pt))
+    title_lines = max(1, -(-len(course_title) * title * 0.6 // width_pt))
     used = (name_lines * name + title_lines * title) * line_mm + (20 if logo else 0)
     return {
         "name_size": name,
         "title_size": title,
-        "foot_gap": max(3, round(44 - used)),
+        "issuer_size": issuer,
+        "foot_gap": max(2, round(44 * min(1.0, scale) - used)),
     }
+
+
+# Each later try shrinks the variable text; the last always fits on one page.
+FIT_SCALES = (1.0, 0.8, 0.62, 0.45)
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def certificate_render(
@@ -133,23 +155,29 @@ def certificate_render(
             image_png(signature_image, "max-600x180", what="signature image")
         )
         trusted.append(signature_uri)
-    html = render_to_string(
-        TEMPLATE,
-        {
-            "certificate": certificate,
-            "cpd_hours": format_hours(certificate.cpd_hours),
-            **layout_sizes(
-                holder_name=certificate.holder_name,
-                course_title=certificate.course_title,
-                logo=logo_uri is not None,
-            ),
-            "logo_uri": logo_uri,
-            "signature_uri": signature_uri,
-            "qr_uri": qr,
-            "frame": frame,
-            "fonts": {name: static + path for name, path in FONT_FILES.items()},
-            "script_faces": faces,
-            "stacks": {name: font_stack(text) for name, text in printed.items()},
-        },
-    )
-    return html_to_pdf(html, trusted=trusted)
+    context = {
+        "certificate": certificate,
+        "cpd_hours": format_hours(certificate.cpd_hours),
+        "qr_uri": qr,
+        "frame": frame,
+        "logo_uri": logo_uri,
+        "signature_uri": signature_uri,
+        "fonts": {name: static + path for name, path in FONT_FILES.items()},
+        "script_faces": faces,
+        "stacks": {name: font_stack(text) for name, text in printed.items()},
+    }
+    for scale in FIT_SCALES:
+        sizes = layout_sizes(
+            holder_name=certificate.holder_name,
+            course_title=certificate.course_title,
+            issuer_name=certificate.issuer_name,
+            logo=logo_uri is not None,
+            scale=scale,
+        )
+        pdf = html_to_pdf(
+            render_to_string(TEMPLATE, {**context, **sizes}), trusted=trusted
+        )
+        # Most certificates fit at the first size; a page count costs ~1 ms.
+        if _pages(pdf) == 1:
+            return pdf
+    return pdf

@@ -231,6 +231,8 @@ CERTIFICATE_PDF_SIGNING_FILE = os.environ.get(
     "CERTIFICATE_PDF_SIGNING_FILE",
     str(BASE_DIR / "var" / "certificate-pdf-signing.pem"),
 )
+# Checks on the name a person types (profile, sign-up): certificates must print it.
+PERSON_NAME_VALIDATORS = ["certificates.fonts.validate_printable_name"]
 # Open Badges 3.0: how long a published status list stays valid (its validUntil);
 # it is re-signed on every revocation and reissue, and by the scheduler before then.
 CERTIFICATE_STATUS_LIST_VALID_SECONDS = int(
