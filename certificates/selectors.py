@@ -14,6 +14,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -137,6 +138,10 @@ VERIFY_FIELDS = [
 ]
 
 
+# Whether a certificate has its Open Badges credential, without loading the text.
+_HAS_CREDENTIAL = ExpressionWrapper(~Q(credential=""), output_field=BooleanField())
+
+
 def certificate_by_code(*, text: str | None) -> Certificate | None:
     """The certificate a typed code names, in one indexed query; None if none."""
     code = code_normalise(text)
@@ -145,6 +150,7 @@ def certificate_by_code(*, text: str | None) -> Certificate | None:
     return (
         Certificate.objects.select_related("superseded_by")
         .only(*VERIFY_FIELDS)
+        .annotate(has_credential=_HAS_CREDENTIAL)
         .filter(code=code)
         .first()
     )
@@ -155,6 +161,7 @@ def certificate_by_pdf_hash(*, sha256: str) -> Certificate | None:
     return (
         Certificate.objects.select_related("superseded_by")
         .only(*VERIFY_FIELDS)
+        .annotate(has_credential=_HAS_CREDENTIAL)
         .filter(pdf_sha256=sha256)
         .exclude(pdf_sha256="")
         .first()
@@ -239,7 +246,10 @@ def _empty_json(status: str, code: str | None) -> dict:
 
 
 def _credential_url(certificate: Certificate) -> str | None:
-    if not certificate.credential:
+    has = getattr(certificate, "has_credential", None)
+    if has is None:
+        has = bool(certificate.credential)
+    if not has:
         return None
     parts = urlsplit(certificate.verify_url)
     return f"{parts.scheme}://{parts.netloc}" + reverse(
@@ -396,3 +406,15 @@ def pdf_signature_for(*, data: bytes):
         PdfSigningCertificate.objects.values_list("fingerprint", flat=True)
     )
     return signature_check(data, known_fingerprints=known)
+
+
+def credential_by_code(*, text: str | None) -> Certificate | None:
+    """A certificate's signed credential by its code (one query), for download."""
+    code = code_normalise(text)
+    if code is None:
+        return None
+    return (
+        Certificate.objects.only("code", "status", "credential")
+        .filter(code=code)
+        .first()
+    )

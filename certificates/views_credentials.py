@@ -16,7 +16,7 @@ from . import open_badges
 from .credentials import credential_check, did_document_for, status_list_current
 from .models import CertificateStatus
 from .ratelimit import verify_rate_limit
-from .selectors import certificate_by_code, learner_certificate, verification_for
+from .selectors import credential_by_code, learner_certificate, verification_for
 from .views import ROBOTS, _rate_limited
 
 CREDENTIAL_MAX_BYTES = 256 * 1024
@@ -63,7 +63,7 @@ def credential_public(request, code: str):
     """A certificate's credential by its code, linked from the verify page."""
     if (wait := verify_rate_limit(request)) is not None:
         return _rate_limited(request, wait, as_json=True)
-    certificate = certificate_by_code(text=code)
+    certificate = credential_by_code(text=code)
     if certificate is None or not certificate.credential:
         raise Http404("No credential has that code.")
     if certificate.status == CertificateStatus.SUPERSEDED:
