@@ -1,4 +1,4 @@
-"""System checks: a deployment should say where its signing key comes from."""
+"""System checks: a deployment should say where its signing keys come from."""
 
 import os
 
@@ -24,5 +24,28 @@ def signing_key_configured(app_configs, **kwargs):
                 "that is kept and backed up."
             ),
             id="certificates.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def pdf_signing_configured(app_configs, **kwargs):
+    """``check --deploy`` warns when PDFs would be signed with a self-signed
+    certificate the server generated for itself."""
+    if (
+        getattr(settings, "CERTIFICATE_PDF_SIGNING_KEY", "")
+        and getattr(settings, "CERTIFICATE_PDF_SIGNING_CERT", "")
+    ) or os.environ.get("CERTIFICATE_PDF_SIGNING_FILE"):
+        return []
+    return [
+        Warning(
+            "No PDF signing certificate is configured, so a self-signed one will be "
+            "generated into var/ on first use.",
+            hint=(
+                "Set CERTIFICATE_PDF_SIGNING_FILE to a PEM file (key and certificate) "
+                "outside the repository (manage.py certificate_keys pdf-generate), "
+                "or CERTIFICATE_PDF_SIGNING_KEY and CERTIFICATE_PDF_SIGNING_CERT."
+            ),
+            id="certificates.W002",
         )
     ]

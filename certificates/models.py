@@ -8,7 +8,10 @@
 - ``CourseCertificateSettings``: a course's own signatory, where it needs one
   (Certificates > Course signatories).
 - ``SigningKey``: every public key that has signed a certificate, so retired keys
-  stay published at /verify/keys.json.
+  stay published at /verify/keys.json and in the DID document.
+- ``PdfSigningCertificate``: every X.509 certificate that has signed a PDF.
+- ``StatusList``: a signed Bitstring Status List credential, published at
+  /credentials/status/<number>.
 
 All writes go through ``certificates.services``.
 """
@@ -150,6 +153,12 @@ class Certificate(models.Model):
     statement = models.TextField(blank=True, help_text="The signed JSON text.")
     signature = models.CharField(max_length=100, blank=True)
     key_id = models.CharField(max_length=40, blank=True)
+    credential = models.TextField(
+        "Open Badges credential",
+        blank=True,
+        editable=False,
+        help_text="The signed OpenBadgeCredential (JSON), made once at issue.",
+    )
 
     pdf = models.FileField(upload_to=certificate_pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -330,3 +339,46 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return self.key_id
+
+
+class PdfSigningCertificate(models.Model):
+    """An X.509 certificate that has signed certificate PDFs (PAdES).
+
+    Recorded the first time it signs; never deleted, so the PDF check still says
+    "signed by this platform" for files signed before a rotation. Administrators see
+    them under Certificates > PDF signing certificates. The private key is never
+    stored here.
+    """
+
+    fingerprint = models.CharField(
+        "SHA-256 fingerprint", max_length=64, unique=True, editable=False
+    )
+    subject = models.CharField(max_length=300, editable=False)
+    certificate_pem = models.TextField("certificate (PEM)", editable=False)
+    first_used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_used_at"]
+        verbose_name = "PDF signing certificate"
+
+    def __str__(self):
+        return f"{self.subject} ({self.fingerprint[:16]})"
+
+
+class StatusList(models.Model):
+    """A signed Bitstring Status List credential, published at
+    /credentials/status/<number>: one bit per certificate, set when it is revoked
+    or replaced. Re-signed by a task on every revocation and reissue, and by the
+    scheduler before its ``valid_until``.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    credential = models.TextField(help_text="The signed status list credential.")
+    valid_until = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"Status list {self.number}"

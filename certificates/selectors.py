@@ -11,8 +11,10 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -136,6 +138,10 @@ VERIFY_FIELDS = [
 ]
 
 
+# Whether a certificate has its Open Badges credential, without loading the text.
+_HAS_CREDENTIAL = ExpressionWrapper(~Q(credential=""), output_field=BooleanField())
+
+
 def certificate_by_code(*, text: str | None) -> Certificate | None:
     """The certificate a typed code names, in one indexed query; None if none."""
     code = code_normalise(text)
@@ -144,6 +150,7 @@ def certificate_by_code(*, text: str | None) -> Certificate | None:
     return (
         Certificate.objects.select_related("superseded_by")
         .only(*VERIFY_FIELDS)
+        .annotate(has_credential=_HAS_CREDENTIAL)
         .filter(code=code)
         .first()
     )
@@ -154,6 +161,7 @@ def certificate_by_pdf_hash(*, sha256: str) -> Certificate | None:
     return (
         Certificate.objects.select_related("superseded_by")
         .only(*VERIFY_FIELDS)
+        .annotate(has_credential=_HAS_CREDENTIAL)
         .filter(pdf_sha256=sha256)
         .exclude(pdf_sha256="")
         .first()
@@ -233,7 +241,20 @@ def _empty_json(status: str, code: str | None) -> dict:
         "signature": None,
         "key_id": None,
         "signature_algorithm": None,
+        "credential_url": None,
     }
+
+
+def _credential_url(certificate: Certificate) -> str | None:
+    has = getattr(certificate, "has_credential", None)
+    if has is None:
+        has = bool(certificate.credential)
+    if not has:
+        return None
+    parts = urlsplit(certificate.verify_url)
+    return f"{parts.scheme}://{parts.netloc}" + reverse(
+        "certificates:credential", kwargs={"code": certificate.display_code}
+    )
 
 
 def verification_for(
@@ -267,6 +288,7 @@ def verification_for(
         signature=certificate.signature or None,
         key_id=certificate.key_id or None,
         signature_algorithm=ALGORITHM if certificate.signature else None,
+        credential_url=_credential_url(certificate),
     )
     if status == CertificateStatus.REVOKED:
         data["revoked_on"] = (
@@ -370,3 +392,29 @@ def published_keys() -> list[dict]:
     for entry in keys.values():
         entry["status"] = "active" if entry["key_id"] == active_id else "retired"
     return sorted(keys.values(), key=lambda k: (k["status"] != "active", k["key_id"]))
+
+
+def pdf_signature_for(*, data: bytes):
+    """Whether an uploaded PDF's signature holds, and whether this platform made it.
+
+    One query: the fingerprints of every certificate that has signed a PDF here.
+    """
+    from .models import PdfSigningCertificate
+    from .pdf_signing import signature_check
+
+    known = frozenset(
+        PdfSigningCertificate.objects.values_list("fingerprint", flat=True)
+    )
+    return signature_check(data, known_fingerprints=known)
+
+
+def credential_by_code(*, text: str | None) -> Certificate | None:
+    """A certificate's signed credential by its code (one query), for download."""
+    code = code_normalise(text)
+    if code is None:
+        return None
+    return (
+        Certificate.objects.only("code", "status", "credential")
+        .filter(code=code)
+        .first()
+    )

@@ -35,7 +35,15 @@ from courses.models import CourseCompletion
 from training.sanitiser import plain_text
 
 from .codes import code_generate
-from .models import Certificate, CertificateStatus, PdfState, SigningKey
+from .credentials import credential_build, status_list_enqueue
+from .models import (
+    Certificate,
+    CertificateStatus,
+    PdfSigningCertificate,
+    PdfState,
+    SigningKey,
+)
+from .pdf_signing import PdfSigningError, active_identity, pdf_sign
 from .rendering import CertificateRenderError, certificate_render, format_hours
 from .selectors import add_months, issuer_for_course, utc_iso, verify_url_for
 from .signing import (
@@ -153,6 +161,16 @@ def _record_key(pair) -> None:
     )
 
 
+def _record_pdf_identity(identity) -> None:
+    PdfSigningCertificate.objects.get_or_create(
+        fingerprint=identity.fingerprint,
+        defaults={
+            "subject": identity.subject[:300],
+            "certificate_pem": identity.cert_pems[0].decode("ascii"),
+        },
+    )
+
+
 def _pdf_pages(data: bytes) -> int:
     from io import BytesIO
 
@@ -160,7 +178,8 @@ def _pdf_pages(data: bytes) -> int:
 
 
 def certificate_produce(*, certificate: Certificate) -> bool:
-    """Sign the certificate's statement and render its PDF; store both.
+    """Sign the certificate's statement, render its PDF and sign that (PAdES);
+    store both. The stored SHA-256 is the signed file's.
 
     Never raises for a missing key or a failed render: it records ``pdf_state =
     failed`` with the reason instead, so the issuer sees it in the admin and can
@@ -185,17 +204,26 @@ def certificate_produce(*, certificate: Certificate) -> bool:
             raise CertificateRenderError(
                 f"The certificate ran to {pages} pages; it must fit on one."
             )
-    except (SigningKeyError, CertificateRenderError) as error:
+        credential = credential_build(certificate=certificate, pair=pair)
+        identity = active_identity()
+        pdf = pdf_sign(
+            pdf,
+            identity=identity,
+            reason=f"Certificate of completion {certificate.display_code}",
+        )
+    except (SigningKeyError, PdfSigningError, CertificateRenderError) as error:
         log_.warning("Certificate %s not produced: %s", certificate.code, error)
         certificate.pdf_state = PdfState.FAILED
         certificate.pdf_error = str(error)[:2000]
         certificate.save(update_fields=["pdf_state", "pdf_error"])
         return False
     _record_key(pair)
+    _record_pdf_identity(identity)
     old_name = certificate.pdf.name if certificate.pdf else ""
     certificate.statement = statement
     certificate.signature = signature
     certificate.key_id = pair.key_id
+    certificate.credential = credential
     certificate.pdf.save(f"{certificate.code}.pdf", ContentFile(pdf), save=False)
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.pdf_state = PdfState.READY
@@ -205,6 +233,7 @@ def certificate_produce(*, certificate: Certificate) -> bool:
             "statement",
             "signature",
             "key_id",
+            "credential",
             "pdf",
             "pdf_sha256",
             "pdf_state",
@@ -477,6 +506,7 @@ def certificate_revoke(
         ]
     )
     verify_cache_clear_on_commit()
+    status_list_enqueue(certificate)
     log(
         instance=certificate,
         action="certificates.revoke",
@@ -532,6 +562,7 @@ def certificate_reissue(
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
     verify_cache_clear_on_commit()
+    status_list_enqueue(old)
     log(
         instance=old,
         action="certificates.reissue",

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django_tasks import task
 
-from . import services
+from . import credentials, services
 
 
 @task()
@@ -41,3 +41,16 @@ def certificates_render_pending() -> int:
     """Scheduled: queue again renders that were lost with a killed worker."""
     seconds = int(getattr(settings, "CERTIFICATE_RENDER_STALE_SECONDS", 300))
     return services.certificates_render_requeue(stale_after=timedelta(seconds=seconds))
+
+
+@task()
+def status_list_publish_task(*, number: int) -> None:
+    """Re-sign one status list after a revocation or reissue has committed."""
+    credentials.status_list_publish(number=number)
+
+
+@task()
+def status_lists_refresh() -> None:
+    """Re-sign every status list before its validUntil passes (scheduled)."""
+    for number in credentials.status_list_numbers():
+        credentials.status_list_publish(number=number)

@@ -27,6 +27,7 @@ from .selectors import (
     certificate_by_code,
     certificate_by_pdf_hash,
     learner_certificate,
+    pdf_signature_for,
     published_keys,
     verification_for,
 )
@@ -207,8 +208,10 @@ def _check_pdf(request, handler):
     status = 200
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        digest = hashlib.sha256(upload.read()).hexdigest()
+        data = upload.read()
+        digest = hashlib.sha256(data).hexdigest()
         certificate = certificate_by_pdf_hash(sha256=digest)
+        context["signature"] = pdf_signature_for(data=data)
         context["checked"] = True
         context["genuine"] = certificate is not None
         context["file_name"] = upload.name

@@ -3,25 +3,20 @@ Signing keys. Registered as snippets in wagtail_hooks.py, like the rest of the a
 
 Certificates are never added, edited or deleted by hand (the permission policy says
 no to those actions for everyone): they are issued on completion, and a trainer with
-the permissions can revoke one, reissue one, or retry a PDF that failed. Each action
-is recorded in the certificate's history (Wagtail's audit log).
+the permissions can revoke one, reissue one, or retry a PDF that failed
+(``admin_actions``). Each action is recorded in the certificate's history (Wagtail's
+audit log).
 """
 
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.views.generic import FormView, View
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import (
     BulkActionsCheckboxColumn,
@@ -29,8 +24,6 @@ from wagtail.admin.ui.tables import (
     DateColumn,
     TitleColumn,
 )
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import (
@@ -43,13 +36,14 @@ from wagtail.snippets.views.snippets import (
 
 from courses.models import CoursePage
 
-from . import services
+from .admin_actions import DownloadPdfView, ReissueView, RetryConfirmView, RevokeView
 from .codes import code_normalise
 from .models import (
     EXPIRED,
     Certificate,
     CertificateStatus,
     CourseCertificateSettings,
+    PdfSigningCertificate,
     PdfState,
     SigningKey,
 )
@@ -233,190 +227,6 @@ class CertificateHistoryView(HistoryView):
         return None
 
 
-# -- actions ---------------------------------------------------------------------------
-
-
-class RevokeForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=services.REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Recorded in the certificate's history with your name and the time.",
-    )
-    reason_public = forms.BooleanField(
-        label="Show this reason on the public verify page",
-        required=False,
-        help_text="Leave unticked to show only that it was revoked, and when.",
-    )
-
-
-class ReissueForm(forms.Form):
-    holder_name = forms.CharField(
-        label="Name to print",
-        max_length=150,
-        help_text="The learner's current name is filled in. The new certificate gets "
-        "a new code; the old one will show as replaced.",
-    )
-
-
-class CertificateActionView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
-    """Shared by the revoke, reissue, retry and download views."""
-
-    model = Certificate
-    header_icon = "doc-full"
-    template_name = "certificates/admin/action_form.html"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Certificate, pk=kwargs["pk"])
-
-    @property
-    def inspect_url(self):
-        return reverse(
-            Certificate.snippet_viewset.get_url_name("inspect"),
-            args=(quote(self.object.pk),),
-        )
-
-    def get_page_subtitle(self):
-        return str(self.object)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            object=self.object, cancel_url=self.inspect_url, **kwargs
-        )
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {
-                "url": reverse(Certificate.snippet_viewset.get_url_name("list")),
-                "label": "Certificates",
-            },
-            {"url": self.inspect_url, "label": self.object.display_code},
-            {"url": "", "label": self.get_page_title()},
-        ]
-
-
-class RevokeView(CertificateActionView, FormView):
-    permission_required = "revoke"
-    page_title = "Revoke certificate"
-    form_class = RevokeForm
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            submit_label="Revoke certificate",
-            warning="The public verify page will say REVOKED from now on. This "
-            "cannot be undone; to replace the certificate, reissue it instead.",
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        try:
-            services.certificate_revoke(
-                certificate=self.object,
-                by=self.request.user,
-                reason=form.cleaned_data["reason"],
-                reason_public=form.cleaned_data["reason_public"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Certificate {self.object.display_code} is revoked."
-        )
-        return redirect(self.inspect_url)
-
-
-class ReissueView(CertificateActionView, FormView):
-    permission_required = "reissue"
-    page_title = "Reissue certificate"
-    form_class = ReissueForm
-
-    def get_initial(self):
-        user = self.object.user
-        return {"holder_name": user.full_name if user else self.object.holder_name}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            submit_label="Reissue with a new code",
-            warning="A new certificate and code are issued and emailed to the "
-            "learner. The current one will verify as SUPERSEDED, linking to the new.",
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        try:
-            new = services.certificate_reissue(
-                certificate=self.object,
-                by=self.request.user,
-                holder_name=form.cleaned_data["holder_name"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Reissued as {new.display_code}; {self.object.display_code} is "
-            f"superseded.",
-        )
-        return redirect(
-            Certificate.snippet_viewset.get_url_name("inspect"), quote(new.pk)
-        )
-
-
-class RetryRenderView(CertificateActionView):
-    permission_required = "reissue"
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        try:
-            certificate = services.certificate_render_retry(
-                certificate=self.object, by=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.inspect_url)
-        if certificate.pdf_state == PdfState.READY:
-            messages.success(request, "The PDF is ready.")
-        else:
-            messages.error(request, f"PDF failed: {certificate.pdf_error}")
-        return redirect(self.inspect_url)
-
-    def get(self, request, *args, **kwargs):  # pragma: no cover - POST only
-        raise PermissionDenied
-
-
-class RetryConfirmView(CertificateActionView):
-    """GET: a page with the Retry button (the listing's menu links here)."""
-
-    permission_required = "reissue"
-    page_title = "Retry PDF"
-    template_name = "certificates/admin/retry.html"
-
-    def get(self, request, *args, **kwargs):
-        return self.render_to_response(self.get_context_data())
-
-    def post(self, request, *args, **kwargs):
-        return RetryRenderView.as_view()(request, *args, **kwargs)
-
-
-class DownloadPdfView(CertificateActionView):
-    permission_required = "view"
-
-    def get(self, request, *args, **kwargs):
-        if not self.object.pdf_ready:
-            raise Http404("This certificate has no PDF.")
-        return FileResponse(
-            self.object.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"certificate-{self.object.display_code}.pdf",
-            content_type="application/pdf",
-        )
-
-
-# -- viewsets --------------------------------------------------------------------------
-
-
 class CertificateViewSet(SnippetViewSet):
     """Certificates > Certificates: list, search, filter, inspect, act."""
 
@@ -503,8 +313,29 @@ class SigningKeyViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class PdfSigningCertificateViewSet(SnippetViewSet):
+    """Certificates > PDF signing certificates: every X.509 certificate that has
+    signed a PDF (read only)."""
+
+    model = PdfSigningCertificate
+    icon = "key"
+    menu_label = "PDF signing certificates"
+    list_display = [
+        "subject",
+        "fingerprint",
+        DateColumn("first_used_at", label="First used"),
+    ]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
 class CertificatesGroup(SnippetViewSetGroup):
     menu_label = "Certificates"
     menu_icon = "doc-full"
     menu_order = 250
-    items = (CertificateViewSet, CourseCertificateSettingsViewSet, SigningKeyViewSet)
+    items = (
+        CertificateViewSet,
+        CourseCertificateSettingsViewSet,
+        SigningKeyViewSet,
+        PdfSigningCertificateViewSet,
+    )

@@ -10,12 +10,15 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from .models import Certificate, SigningKey
+from .models import Certificate, PdfSigningCertificate, SigningKey
 from .viewsets import CertificatesGroup, IssuedRecordPermissionPolicy
 
 # Before anything asks for a policy, or Wagtail makes a fallback one.
 register_permission_policy(Certificate, IssuedRecordPermissionPolicy(Certificate))
 register_permission_policy(SigningKey, IssuedRecordPermissionPolicy(SigningKey))
+register_permission_policy(
+    PdfSigningCertificate, IssuedRecordPermissionPolicy(PdfSigningCertificate)
+)
 
 register_snippet(CertificatesGroup)
 

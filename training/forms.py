@@ -1,11 +1,24 @@
 """Forms for accounts: sign-up and profile on the site, user forms in the admin."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.module_loading import import_string
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import User
+from .sanitiser import plain_text
+
+
+def name_validators() -> list:
+    """Checks a later stage adds on names (certificates: can it be printed?),
+    named in the PERSON_NAME_VALIDATORS setting, like Django's password validators,
+    so this app does not import the apps that read it."""
+    return [
+        import_string(path) for path in getattr(settings, "PERSON_NAME_VALIDATORS", [])
+    ]
+
 
 PROFILE_FIELDS = ["full_name", "email", "organisation", "job_role"]
 
@@ -44,6 +57,12 @@ class ProfileForm(forms.ModelForm):
         name = " ".join(self.cleaned_data["full_name"].split())
         if not name:
             raise forms.ValidationError("Enter your full name.")
+        if not " ".join(plain_text(name).split()):
+            raise forms.ValidationError(
+                "Type your name in letters: it cannot be only markup such as <b>."
+            )
+        for validator in name_validators():
+            validator(name)
         return name
 
     def clean_email(self):

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 
+from certificates.pdf_signing import identity_cache_clear
 from certificates.services import certificate_issue
 from certificates.signing import keys_cache_clear
 from courses.models import Enrolment
@@ -13,9 +14,14 @@ def signing_keys(settings, tmp_path):
     settings.CERTIFICATE_SIGNING_KEY = ""
     settings.CERTIFICATE_SIGNING_KEYS_FILE = str(tmp_path / "signing-keys.json")
     settings.CERTIFICATE_SIGNING_KEYS_CREATE = True
+    settings.CERTIFICATE_PDF_SIGNING_KEY = ""
+    settings.CERTIFICATE_PDF_SIGNING_CERT = ""
+    settings.CERTIFICATE_PDF_SIGNING_FILE = str(tmp_path / "pdf-signing.pem")
     keys_cache_clear()
+    identity_cache_clear()
     yield settings.CERTIFICATE_SIGNING_KEYS_FILE
     keys_cache_clear()
+    identity_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,20 +3,24 @@ network, no path outside those folders, and a blocked resource is an error."""
 
 import base64
 import http.server
+import io
 import os
 import threading
 
 import pytest
 from django.conf import settings
+from PIL import Image
 
 from certificates.models import CertificateIssuerSettings, PdfState
-from certificates.rendering import (
-    CertificateRenderError,
-    ResourceGuard,
-    frame_png,
-    html_to_pdf,
-    png_data_uri,
-)
+from certificates.pdf_sandbox import CertificateRenderError, ResourceGuard, html_to_pdf
+from certificates.rendering import png_data_uri
+
+
+def sample_png() -> bytes:
+    """A small real PNG, as a trainer's logo would be."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), (11, 85, 97)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
@@ -27,7 +31,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
         self.end_headers()
-        self.wfile.write(base64.b64decode(png_data_uri(frame_png()).split(",")[1]))
+        self.wfile.write(base64.b64decode(png_data_uri(sample_png()).split(",")[1]))
 
     def log_message(self, *args):
         pass
@@ -120,7 +124,7 @@ def test_stylesheets_fonts_and_backgrounds_cannot_reach_out(head, local_server):
 
 
 def test_the_renderer_s_own_images_and_fonts_still_load():
-    frame = png_data_uri(frame_png())
+    frame = png_data_uri(sample_png())
     head = FONT_HEAD
     pdf = html_to_pdf(
         _page(f'<img src="{frame}" width="50">Zoë', head), trusted=[frame]
@@ -138,7 +142,7 @@ def test_a_character_no_font_can_draw_is_an_error_not_a_box():
 def test_the_guard_resolves_only_files_under_the_allowed_roots(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media").mkdir()
-    (tmp_path / "media" / "logo.png").write_bytes(frame_png())
+    (tmp_path / "media" / "logo.png").write_bytes(sample_png())
     os.symlink("/etc/passwd", tmp_path / "media" / "escape.png")
     guard = ResourceGuard()
     static_font = guard.resolve("/static/fonts/DejaVuSans.ttf")
@@ -160,7 +164,7 @@ def test_the_guard_resolves_only_files_under_the_allowed_roots(tmp_path, setting
 
 
 def test_allowed_roots_are_only_static_and_media():
-    from certificates.rendering import allowed_roots
+    from certificates.pdf_sandbox import allowed_roots
 
     roots = allowed_roots()
     base = settings.BASE_DIR.resolve()

@@ -33,6 +33,7 @@ JSON_KEYS = {
     "signature",
     "key_id",
     "signature_algorithm",
+    "credential_url",
 }
 
 

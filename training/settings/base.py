@@ -249,6 +249,23 @@ CERTIFICATE_SIGNING_KEYS_FILE = os.environ.get(
     str(BASE_DIR / "var" / "certificate-signing-keys.json"),
 )
 CERTIFICATE_SIGNING_KEYS_CREATE = env_bool("CERTIFICATE_SIGNING_KEYS_CREATE", True)
+# PAdES signatures on certificate PDFs: a PEM private key and its PEM certificate
+# (chain), or one PEM file holding both (manage.py certificate_keys pdf-generate).
+# With none set, a self-signed certificate is generated into var/ on first use
+# (CERTIFICATE_SIGNING_KEYS_CREATE), warned about by check --deploy.
+CERTIFICATE_PDF_SIGNING_KEY = os.environ.get("CERTIFICATE_PDF_SIGNING_KEY", "")
+CERTIFICATE_PDF_SIGNING_CERT = os.environ.get("CERTIFICATE_PDF_SIGNING_CERT", "")
+CERTIFICATE_PDF_SIGNING_FILE = os.environ.get(
+    "CERTIFICATE_PDF_SIGNING_FILE",
+    str(BASE_DIR / "var" / "certificate-pdf-signing.pem"),
+)
+# Checks on the name a person types (profile, sign-up): certificates must print it.
+PERSON_NAME_VALIDATORS = ["certificates.fonts.validate_printable_name"]
+# Open Badges 3.0: how long a published status list stays valid (its validUntil);
+# it is re-signed on every revocation and reissue, and by the scheduler before then.
+CERTIFICATE_STATUS_LIST_VALID_SECONDS = int(
+    os.environ.get("CERTIFICATE_STATUS_LIST_VALID_SECONDS", str(7 * 24 * 3600))
+)
 # Verify lookups (page, JSON, PDF check) allowed per client address: "count/seconds".
 CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get(
     "CERTIFICATE_VERIFY_RATE_LIMIT", "60/600"
@@ -278,6 +295,8 @@ SCHEDULED_TASKS = [
     {"task": "certificates.tasks.certificates_expire", "every": 3600},
     # Certificates whose render was lost (a worker killed mid-task): queue it again.
     {"task": "certificates.tasks.certificates_render_pending", "every": 60},
+    # Status lists carry a validUntil; re-sign them well before it passes.
+    {"task": "certificates.tasks.status_lists_refresh", "every": 24 * 3600},
 ]
 # A failed certificate render is tried this many times in all, a minute apart,
 # before it is shown to administrators as failed.
