@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.urls import reverse
 from wagtail.models import Site
 
 from courses.models import CoursePage
 
+from .addresses import configured_base_url, served_base_url
 from .codes import MAX_INPUT_LENGTH, code_display, code_normalise
 from .models import (
     EXPIRED,
@@ -83,7 +83,8 @@ def issuer_for_course(*, course: CoursePage | None) -> Issuer:
         signature_image = override.signature_image
     base_url = (
         issuer.public_base_url
-        or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+        or served_base_url()
+        or configured_base_url()
         or (site.root_url if site else "")
     )
     return Issuer(

@@ -182,6 +182,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "ADVANCE training"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Certificates print their verify address once: production refuses a local one
+# (certificates/addresses.py); development follows the address being served.
+CERTIFICATE_REQUIRE_PUBLIC_BASE_URL = False
+CERTIFICATE_BASE_URL_FROM_REQUEST = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
