@@ -57,6 +57,8 @@ class QuestionView:
     answers: list[Choice] = field(default_factory=list)
     answered: bool = False
     saved_at: Any = None
+    #: Why the answer just sent was refused (shown next to the question).
+    error: str = ""
     # Review only:
     reviewed: bool = False
     score: Decimal | None = None

@@ -31,3 +31,12 @@ def dashboard_certificates(*, request, **kwargs):
         card_template="certificates/includes/dashboard_certificate.html",
         scripts=["certificates/copy-link.js"],
     )
+
+
+def completion_certificate(*, request, **kwargs):
+    """``courses.signals.completion_extending``: the certificate on the page a
+    learner lands on when they complete a course."""
+    return PageExtension(
+        card_template="certificates/includes/completion_certificate.html",
+        scripts=["certificates/copy-link.js"],
+    )

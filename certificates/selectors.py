@@ -11,6 +11,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from wagtail.models import Site
@@ -95,6 +96,28 @@ def issuer_for_course(*, course: CoursePage | None) -> Issuer:
         signature_image=signature_image,
         base_url=base_url.rstrip("/"),
     )
+
+
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+
+
+def linkedin_add_to_profile_url(certificate: Certificate) -> str:
+    """LinkedIn's add-to-profile address, filled in with the certification's name,
+    issuer, issue (and expiry) month, verify address and code."""
+    issued = certificate.issued_at
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.course_title,
+        "organizationName": certificate.issuer_name,
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
+        "certUrl": certificate.verify_url,
+        "certId": certificate.display_code,
+    }
+    if certificate.expires_at:
+        params["expirationYear"] = certificate.expires_at.year
+        params["expirationMonth"] = certificate.expires_at.month
+    return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(params)}"
 
 
 def verify_url_for(*, code: str, base_url: str) -> str:

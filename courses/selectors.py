@@ -298,6 +298,21 @@ def catalogue_courses(*, root, user) -> list[tuple[CoursePage, Enrolment | None]
     return [(course, enrolled.get(course.pk)) for course in courses]
 
 
+def courses_to_take_next(
+    *, user, course: CoursePage, limit: int = 3
+) -> list[CoursePage]:
+    """Live courses beside ``course`` in the catalogue that the learner has not
+    enrolled on yet, in catalogue order: what to take next (two queries)."""
+    taken = Enrolment.objects.filter(user=user).values("course_id")
+    return list(
+        CoursePage.objects.live()
+        .public()
+        .sibling_of(course, inclusive=False)
+        .exclude(pk__in=taken)
+        .order_by("path")[:limit]
+    )
+
+
 def learner_dashboard(*, user) -> list[CourseProgress]:
     """Every course the learner is enrolled in, with progress, newest first."""
     enrolments = list(

@@ -393,7 +393,7 @@ def test_a_revoked_certificate_says_nothing_about_being_valid(
 def test_verify_pages_keep_the_code_within_the_site_and_keep_forms_working(
     client, issue
 ):
-    """"no-referrer" made browsers post the PDF check with Origin: null."""
+    """ "no-referrer" made browsers post the PDF check with Origin: null."""
     certificate = issue()
     for url in [f"/verify/{certificate.display_code}/", "/verify/check-pdf/"]:
         assert client.get(url)["Referrer-Policy"] == "same-origin", url
