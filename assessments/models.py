@@ -1265,6 +1265,7 @@ class QuizPage(LearnerOnlyPageMixin, Page):
 
     class Meta:
         verbose_name = "quiz"
+        verbose_name_plural = "quizzes"
 
     base_form_class = QuizPageForm
 

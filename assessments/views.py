@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -206,7 +207,15 @@ def _submit(request, attempt: Attempt, answers):
             "The time limit had passed, so only answers saved by then were marked.",
         )
     if result.course_completed_now:
-        return redirect("course_completed", course_id=attempt.quiz.course().pk)
+        marked = result.attempt
+        messages.success(
+            request,
+            f"You passed “{marked.quiz.title}”: you scored "
+            f"{floatformat(marked.score, '-2')} out of "
+            f"{floatformat(marked.max_score, '-2')} "
+            f"({floatformat(marked.percent, '-2')}%).",
+        )
+        return redirect("course_completed", course_id=marked.quiz.course().pk)
     return redirect("assessments:result", attempt_id=attempt.pk)
 
 

@@ -114,9 +114,9 @@ def _counts(steps: Iterable[Step]) -> list[tuple[str, int, int]]:
         of_kind = [step for step in steps if type(step.page) is model]
         if of_kind:
             done = sum(step.done for step in of_kind)
-            result.append(
-                (f"{model.step_plural} {model.step_verb_done}", done, len(of_kind))
-            )
+            # "0 of 1 quiz passed", "2 of 5 quizzes passed"
+            noun = model.step_label.lower() if len(of_kind) == 1 else model.step_plural
+            result.append((f"{noun} {model.step_verb_done}", done, len(of_kind)))
     return result
 
 

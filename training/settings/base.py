@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Records the served address; used only where CERTIFICATE_BASE_URL_FROM_REQUEST.
+    "certificates.addresses.ServedAddressMiddleware",
 ]
 
 ROOT_URLCONF = "training.urls"

@@ -14,7 +14,6 @@ DEMO_MODE = True
 # Verify links and QR codes follow the address the site is served at (make run
 # PORT=8101 prints 8101), unless WAGTAILADMIN_BASE_URL says otherwise.
 CERTIFICATE_BASE_URL_FROM_REQUEST = "WAGTAILADMIN_BASE_URL" not in os.environ  # noqa: F405
-MIDDLEWARE = [*MIDDLEWARE, "certificates.addresses.ServedAddressMiddleware"]  # noqa: F405
 
 with contextlib.suppress(ImportError):
     from .local import *  # noqa: F403
