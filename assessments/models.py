@@ -52,7 +52,7 @@ from courses.models import LearnerOnlyPageMixin
 from training.blocks import RICH_FEATURES
 from training.sanitiser import clean_html, plain_text
 
-from .forms import QuestionAdminForm, QuizPageForm
+from .forms import QuestionAdminForm, QuestionCategoryAdminForm, QuizPageForm
 from .grading import (
     at_least,
     check_id,
@@ -92,6 +92,7 @@ class QuestionCategory(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
 
+    base_form_class = QuestionCategoryAdminForm
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
     class Meta:

@@ -36,6 +36,7 @@ from .admin_views import (
     QuizStatisticsIndexView,
     QuizStatisticsView,
 )
+from .choosers import CategoryChooserViewSet, QuestionChooserViewSet
 from .models import (
     QUESTION_TYPES,
     Capability,
@@ -130,6 +131,7 @@ class QuestionViewSet(SnippetViewSet):
 
     model = Question
     icon = "help"
+    chooser_viewset_class = QuestionChooserViewSet
     menu_label = "Questions"
     menu_name = "questions"
     list_per_page = 50
@@ -272,6 +274,7 @@ class QuestionCategoryViewSet(SnippetViewSet):
 
     model = QuestionCategory
     icon = "tag"
+    chooser_viewset_class = CategoryChooserViewSet
     menu_label = "Categories"
     menu_name = "categories"
     search_fields = ["name", "slug"]
