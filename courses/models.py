@@ -14,12 +14,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from training.accessible_fields import LabelledCharBlock
 from training.blocks import RICH_FEATURES, LessonStreamBlock
 
 CONTENT_NOTE_HELP = (
@@ -70,7 +70,14 @@ class CoursePage(Page):
     intro = RichTextField(features=RICH_FEATURES, blank=True)
     content_note = models.TextField(blank=True, help_text=CONTENT_NOTE_HELP)
     learning_outcomes = StreamField(
-        [("outcome", wagtail_blocks.CharBlock(max_length=300, icon="tick"))],
+        [
+            (
+                "outcome",
+                LabelledCharBlock(
+                    max_length=300, icon="tick", accessible_name="Learning outcome"
+                ),
+            )
+        ],
         blank=True,
         help_text="What a learner will be able to do after the course, one per line.",
     )

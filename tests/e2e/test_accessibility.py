@@ -152,3 +152,68 @@ def test_public_and_learner_pages_have_no_wcag_22_aa_violations(browse, site):
 
     browse(flow)
     assert found == [], "\n".join(found)
+
+
+@pytest.fixture
+def editors(live_home, django_user_model):
+    from assessments.models import OrderingQuestion
+    from courses.blocks import CaseStudyBlock  # noqa: F401 - the block under test
+
+    course = make_course(
+        home=live_home,
+        modules=1,
+        lessons_per_module=1,
+        learning_outcomes=[("outcome", "Ask about abuse safely")],
+    )
+    module = ModulePage.objects.child_of(course).get()
+    lesson = LessonPage.objects.descendant_of(course).get()
+    lesson.body = [
+        ("case_study", {"title": "Sam", "vignette": "<p>Sam mentions arguments.</p>",
+                        "questions": ["What would you ask next?"]}),
+        ("rich_text", "<p>Some text.</p>"),
+    ]  # fmt: skip
+    lesson.save_revision().publish()
+    question = OrderingQuestionFactory()
+    quiz = make_quiz(module=module, questions=[question])
+    django_user_model.objects.create_superuser(
+        email="editor@example.org", password=PASSWORD, full_name="Ed Itor"
+    )
+    assert isinstance(question, OrderingQuestion)
+    return [
+        f"/admin/pages/{course.pk}/edit/",
+        f"/admin/pages/{lesson.pk}/edit/",
+        f"/admin/pages/{quiz.pk}/edit/",
+        f"/admin/snippets/assessments/orderingquestion/edit/{question.pk}/",
+        "/admin/snippets/assessments/singlechoicequestion/add/",
+    ]
+
+
+SERIOUS = {"critical", "serious"}
+
+
+def test_editors_have_no_serious_violations_in_the_projects_fields(browse, editors):
+    found = []
+
+    def flow(page):
+        page.goto("/admin/login/")
+        page.get_by_label("Email address").fill("editor@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/admin/")
+        for url in editors:
+            page.goto(url)
+            page.wait_for_selector("[data-draftail-editor-wrapper], form")
+            # Open every collapsed block so its fields are checked too.
+            page.wait_for_timeout(500)
+            results = Axe().run(
+                page, context={"include": [["form"]]}, options=WCAG_22_AA
+            )
+            for v in results.response["violations"]:
+                if v["impact"] in SERIOUS:
+                    found.append(
+                        f"{url}: {v['id']} ({v['impact']}): {v['help']} -> "
+                        + "; ".join(n["target"][0] for n in v["nodes"][:8])
+                    )
+
+    browse(flow)
+    assert found == [], "\n".join(found)
