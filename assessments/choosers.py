@@ -6,9 +6,13 @@ Wagtail's chooser searches as the trainer types into its ``q`` field and refilte
 when a field marked ``data-chooser-modal-search-filter`` changes.
 """
 
+import secrets
+
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Q
+from django.utils.html import escape
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -16,7 +20,14 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
 )
 
-from .models import QUESTION_TYPES, Capability, Question, QuestionCategory
+from .models import (
+    QUESTION_TYPES,
+    Capability,
+    ChoiceOption,
+    Question,
+    QuestionCategory,
+    SingleChoiceQuestion,
+)
 from .selectors import question_type_label
 
 FILTER = {"data-chooser-modal-search-filter": True}
@@ -120,9 +131,61 @@ class QuestionChooseResultsView(_QuestionChooserMixin, ChooseResultsView):
     pass
 
 
+class QuickQuestionForm(forms.ModelForm):
+    """The chooser's "Create" tab: a single-choice question written without
+    leaving the quiz editor. Other types, explanations and per-option feedback
+    are added later in Question bank > Questions."""
+
+    stem = forms.CharField(
+        label="Question", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    option_1 = forms.CharField(label="Option 1", max_length=500)
+    option_2 = forms.CharField(label="Option 2", max_length=500)
+    option_3 = forms.CharField(label="Option 3", max_length=500, required=False)
+    option_4 = forms.CharField(label="Option 4", max_length=500, required=False)
+    correct = forms.ChoiceField(
+        label="Correct option",
+        choices=[(str(n), f"Option {n}") for n in range(1, 5)],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = SingleChoiceQuestion
+        fields = ["category", "capability"]
+
+    def options(self) -> list[str]:
+        return [self.cleaned_data.get(f"option_{n}", "").strip() for n in range(1, 5)]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        correct = cleaned_data.get("correct")
+        if correct and not self.options()[int(correct) - 1]:
+            self.add_error("correct", "The correct option has no text.")
+        return cleaned_data
+
+    @transaction.atomic
+    def save(self, commit=True):
+        question = super().save(commit=False)
+        question.stem = f"<p>{escape(self.cleaned_data['stem'])}</p>"
+        question.key = f"{question.category.slug[:60]}-{secrets.token_hex(4)}"
+        question.save()
+        correct = int(self.cleaned_data["correct"])
+        for order, text in enumerate(self.options(), start=1):
+            if text:
+                ChoiceOption.objects.create(
+                    question=question,
+                    text=text,
+                    is_correct=order == correct,
+                    sort_order=order,
+                )
+        return question
+
+
 class QuestionChooserViewSet(SnippetChooserViewSet):
     choose_view_class = QuestionChooseView
     choose_results_view_class = QuestionChooseResultsView
+    creation_form_class = QuickQuestionForm
+    create_action_label = "Create a single-choice question"
 
 
 class CategoryChooserFilterForm(_SearchForm):

@@ -87,3 +87,39 @@ def test_demo_category_names_read_as_words():
 
     assert category_name("identifying-ipv-p") == "Identifying IPV-P"
     assert category_name("the-link") == "The link"
+
+
+def test_a_question_can_be_created_from_the_quiz_editors_chooser(trainer_client, bank):
+    from assessments.models import SingleChoiceQuestion
+
+    html = trainer_client.get(
+        reverse("wagtailsnippetchoosers_assessments_question:choose")
+    ).json()["html"]
+    assert "Create a single-choice question" in html
+    url = reverse("wagtailsnippetchoosers_assessments_question:create")
+    data = {
+        "stem": "Who decides whether <b>a partner</b> is safe?",
+        "option_1": "The partner, with support",
+        "option_2": "The keyworker alone",
+        "option_3": "",
+        "option_4": "",
+        "correct": "1",
+        "category": bank["risk"].pk,
+        "capability": "knowledge",
+    }
+    refused = trainer_client.post(url, {**data, "correct": "3"})
+    assert "The correct option has no text." in refused.json()["htmlFragment"]
+    response = trainer_client.post(url, data)
+    assert response.json()["step"] == "chosen"
+    question = SingleChoiceQuestion.objects.get(stem__contains="partner")
+    assert (
+        question.stem
+        == "<p>Who decides whether &lt;b&gt;a partner&lt;/b&gt; is safe?</p>"
+    )
+    assert [
+        (o.text, o.is_correct) for o in question.options.order_by("sort_order")
+    ] == [
+        ("The partner, with support", True),
+        ("The keyworker alone", False),
+    ]
+    assert question.key.startswith("risk-and-safety-")
