@@ -153,6 +153,12 @@ class QuickQuestionForm(forms.ModelForm):
         model = SingleChoiceQuestion
         fields = ["category", "capability"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(
+            ["stem", "option_1", "option_2", "option_3", "option_4", "correct"]
+        )
+
     def options(self) -> list[str]:
         return [self.cleaned_data.get(f"option_{n}", "").strip() for n in range(1, 5)]
 
