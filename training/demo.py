@@ -49,10 +49,6 @@ def demo_accounts_ensure() -> list[dict]:
                 organisation=spec["organisation"],
                 job_role=spec["job_role"],
             )
-        if spec["role"] == "learner":
-            from .demo_people import demo_learner_history
-
-            demo_learner_history(user=user)
         if spec["role"] == "trainer":
             user.groups.add(trainers)
         if spec["role"] == "admin" and not user.is_superuser:
