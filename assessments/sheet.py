@@ -79,5 +79,9 @@ class Sheet:
 
     questions: list[QuestionView]
 
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self.questions if q.answered)
+
     def __len__(self):
         return len(self.questions)
