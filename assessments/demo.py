@@ -61,10 +61,38 @@ def _text(value) -> str:
     return plain_text(str(value or "")).strip()
 
 
+#: Names a slug cannot spell: programme names and initialisms.
+_SPELLINGS = {("ipv", "p"): "IPV-P", ("advance", "d"): "ADVANCE-D"}
+_NAMES = {"information-children-referral": "Information, children and referral"}
+
+
+def category_name(slug: str) -> str:
+    """A category's name in words from its slug: "identifying-ipv-p" becomes
+    "Identifying IPV-P", "the-link" becomes "The link"."""
+    if slug in _NAMES:
+        return _NAMES[slug]
+    parts, words, index = slug.split("-"), [], 0
+    while index < len(parts):
+        pair = tuple(parts[index : index + 2])
+        if pair in _SPELLINGS:
+            words.append(_SPELLINGS[pair])
+            index += 2
+        else:
+            words.append(parts[index])
+            index += 1
+    text = " ".join(word for word in words if word)
+    return text[:1].upper() + text[1:]
+
+
 def _category(slug: str) -> QuestionCategory:
-    category, _ = QuestionCategory.objects.get_or_create(
-        slug=slug, defaults={"name": slug.replace("-", " ").capitalize()}
+    name = category_name(slug)
+    category, created = QuestionCategory.objects.get_or_create(
+        slug=slug, defaults={"name": name}
     )
+    if not created and category.name == slug.replace("-", " ").capitalize():
+        # Named by an earlier version of the loader: the slug with spaces.
+        category.name = name
+        category.save(update_fields=["name"])
     return category
 
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from assessments.models import QuizPage
 from assessments.selectors import model_answers
-from assessments.services import attempt_start, attempt_submit
+from assessments.services import answers_save, attempt_start, attempt_submit
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_progress
 from courses.services import enrolment_create, lesson_complete
@@ -73,6 +73,56 @@ def _work_through(*, user, course: CoursePage, progress_kind: str, start, rng) -
                 fail_first=not failed_once,
             )
             failed_once = True
+
+
+#: Where the demo learner account (README: learner@example.org) stands, so a
+#: newcomer who signs in sees a course in progress, a quiz half answered and a
+#: certificate: the course they finished, and the one they are part-way through.
+DEMO_LEARNER_COMPLETED = "womens-support-worker"
+DEMO_LEARNER_PART_WAY = "foundation"
+
+
+@transaction.atomic
+def demo_learner_history(*, user) -> None:
+    """Give the demo learner account its history, once (a learner enrolled on
+    anything already is left alone)."""
+    if user.enrolments.exists():
+        return
+    courses = {page.slug: page for page in CoursePage.objects.live()}
+    rng = random.Random(user.email)  # noqa: S311 - same history on every machine
+    start = timezone.now() - timedelta(days=60)
+    finished = courses.get(DEMO_LEARNER_COMPLETED)
+    if finished is not None:
+        _work_through(
+            user=user, course=finished, progress_kind="completed", start=start, rng=rng
+        )
+    course = courses.get(DEMO_LEARNER_PART_WAY)
+    if course is None:
+        return
+    _work_through(
+        user=user,
+        course=course,
+        progress_kind=PART_WAY,
+        start=start + timedelta(days=30),
+        rng=rng,
+    )
+    # The next quiz, started and half answered: "Welcome back" when they open it.
+    progress = course_progress(course=course, user=user)
+    quiz = next(
+        (
+            step.page
+            for module in progress.modules
+            for step in module.steps
+            if isinstance(step.page, QuizPage) and not step.done and not module.locked
+        ),
+        None,
+    )
+    if quiz is None:
+        return
+    attempt = attempt_start(user=user, quiz=quiz, rng=rng).attempt
+    answers = model_answers(attempt)
+    half = dict(list(answers.items())[: max(1, len(answers) // 2)])
+    answers_save(attempt=attempt, answers=half)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 import secrets
 
 from django import forms
+from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 
@@ -74,3 +75,36 @@ class QuizPageForm(WagtailAdminPageForm):
                 "Add at least one question, or choose how many to draw at random."
             )
         return cleaned_data
+
+
+class QuestionCategoryAdminForm(WagtailAdminModelForm):
+    """Question bank > Categories: the trainer names the topic in words; the slug
+    (used in imports and quiz draws) is made from the name unless one is given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = (
+                "Used in imports and exports. Leave blank to have one made from "
+                "the name."
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "slug" in self.fields and not cleaned_data.get("slug"):
+            cleaned_data["slug"] = self._free_slug(cleaned_data.get("name") or "")
+        return cleaned_data
+
+    def _free_slug(self, name: str) -> str:
+        base = slugify(name)[:90] or "category"
+        taken = set(
+            type(self.instance)
+            .objects.filter(slug__startswith=base)
+            .exclude(pk=self.instance.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug

@@ -53,7 +53,7 @@ from training.blocks import RICH_FEATURES
 from training.sanitiser import clean_html, plain_text
 
 from . import authoring
-from .forms import QuestionAdminForm, QuizPageForm
+from .forms import QuestionAdminForm, QuestionCategoryAdminForm, QuizPageForm
 from .grading import (
     at_least,
     check_id,
@@ -93,6 +93,7 @@ class QuestionCategory(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
 
+    base_form_class = QuestionCategoryAdminForm
     panels = [FieldPanel("name"), FieldPanel("slug")]
 
     class Meta:
@@ -465,6 +466,16 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
             return QUESTION_TYPES[type_name]
         except KeyError:
             raise ValidationError(f"Unknown question type {type_name!r}.") from None
+
+
+class AnswerRefused(ValidationError):
+    """A form answer of the right shape that the question refuses as given (an
+    ordering with one position given to two steps). ``response`` is what the
+    learner sent, shown back to them next to the message so they can fix it."""
+
+    def __init__(self, message: str, *, response: Any):
+        super().__init__(message)
+        self.response = response
 
 
 def _parse_one(data, name: str) -> str | None:
@@ -873,7 +884,29 @@ class OrderingQuestion(Question):
                 response[item["id"]] = int(value)
             except (TypeError, ValueError):
                 raise ValidationError("Choose a position from the list.") from None
+        cls.refuse_repeated_positions(presented, response)
         return response
+
+    @classmethod
+    def refuse_repeated_positions(cls, presented: dict, response: dict) -> None:
+        """Each position once: a learner who gives two steps the same position is
+        told so, instead of the answer being saved and scoring nothing for them."""
+        by_position: dict[int, list[str]] = {}
+        for item in presented["items"]:
+            if item["id"] in response:
+                by_position.setdefault(response[item["id"]], []).append(item["text"])
+        repeated = sorted(p for p, steps in by_position.items() if len(steps) > 1)
+        if repeated:
+            named = "; ".join(
+                f"position {p} is given to "
+                + " and ".join(f"“{text}”" for text in by_position[p])
+                for p in repeated
+            )
+            raise AnswerRefused(
+                f"Use each position once: {named}. Give each step a different "
+                "position.",
+                response=response,
+            )
 
     @classmethod
     def clean_response(cls, presented, response):
@@ -1288,6 +1321,7 @@ class QuizPage(LearnerOnlyPageMixin, Page):
 
     class Meta:
         verbose_name = "quiz"
+        verbose_name_plural = "quizzes"
 
     base_form_class = QuizPageForm
 

@@ -9,7 +9,7 @@ never from the live question bank.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -168,6 +168,7 @@ def _question_view(
     response: Any,
     points: int,
     key: dict | None = None,
+    error: str = "",
 ) -> QuestionView:
     """Build a QuestionView from a snapshot; ``key`` only when answers may show.
 
@@ -186,7 +187,8 @@ def _question_view(
         scenario=(
             {**scenario, "text": safe_html(scenario["text"])} if scenario else None
         ),
-        answered=question_class.is_answered(response),
+        answered=question_class.is_answered(response) and not error,
+        error=error,
     )
     question_class.fill_view(view, presented, response, key or {})
     if key:
@@ -218,17 +220,28 @@ def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
     return list(attempt.items.order_by("position"))
 
 
-def attempt_sheet(*, attempt: Attempt) -> Sheet:
+def attempt_sheet(
+    *,
+    attempt: Attempt,
+    errors: Mapping[int, str] | None = None,
+    sent: Mapping[int, Any] | None = None,
+) -> Sheet:
     """The questions of an attempt as the learner answers them: presented content
-    and saved answers only, never the answer key (two queries at most)."""
+    and saved answers only, never the answer key (two queries at most).
+
+    ``errors`` (by position) are shown next to their questions, and ``sent`` shows
+    a refused answer as the learner gave it, so they can put it right.
+    """
+    errors, sent = errors or {}, sent or {}
     views = [
         _question_view(
             number=number,
             position=item.position,
             type_name=item.question_type,
             presented=item.presented,
-            response=item.response,
+            response=sent.get(item.position, item.response),
             points=item.points,
+            error=errors.get(item.position, ""),
         )
         for number, item in enumerate(
             # The answer key is not even loaded for the page a learner answers on.

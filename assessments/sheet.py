@@ -57,6 +57,8 @@ class QuestionView:
     answers: list[Choice] = field(default_factory=list)
     answered: bool = False
     saved_at: Any = None
+    #: Why the answer just sent was refused (shown next to the question).
+    error: str = ""
     # Review only:
     reviewed: bool = False
     score: Decimal | None = None
@@ -76,6 +78,10 @@ class Sheet:
     """The questions of an attempt (or a preview) in the order they are asked."""
 
     questions: list[QuestionView]
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for q in self.questions if q.answered)
 
     def __len__(self):
         return len(self.questions)

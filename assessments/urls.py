@@ -12,6 +12,11 @@ urlpatterns = [
         name="answer_save",
     ),
     path(
+        "quizzes/attempts/<id:attempt_id>/review/",
+        views.attempt_review_before_submit,
+        name="review",
+    ),
+    path(
         "quizzes/attempts/<id:attempt_id>/result/",
         views.attempt_result,
         name="result",

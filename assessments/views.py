@@ -7,20 +7,25 @@ answers already saved are never lost by a refused request.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
+from courses.selectors import course_progress
+
 from . import services
-from .models import Attempt, AttemptQuestion, QuizPage
+from .models import AnswerRefused, Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     SHEET_FIELDS,
     attempt_for,
@@ -62,11 +67,22 @@ def _too_big(request) -> bool:
         return True
 
 
-def _parse_answers(request, attempt: Attempt) -> dict[int, object]:
+@dataclass
+class FormAnswers:
+    """What the whole quiz form said: answers to save, and answers refused, each
+    with its message (shown next to its question) and what the learner sent."""
+
+    answers: dict[int, object] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
+    sent: dict[int, object] = field(default_factory=dict)
+
+
+def _parse_answers(request, attempt: Attempt) -> FormAnswers:
     """Answers from the whole quiz form, by question position.
 
     Only the questions the form says it showed (``questions``) are read; a radio
-    question left blank is skipped, so it keeps any answer saved before.
+    question left blank is skipped, so it keeps any answer saved before. A form
+    naming questions that are not in the attempt is refused as a whole.
     """
     wanted = request.POST.getlist("questions")
     try:
@@ -76,17 +92,25 @@ def _parse_answers(request, attempt: Attempt) -> dict[int, object]:
             "The form named a question that does not exist."
         ) from None
     items = {item.position: item for item in attempt.items.only(*SHEET_FIELDS)}
-    answers = {}
+    result = FormAnswers()
     for position in sorted(positions):
         item = items.get(position)
         if item is None:
             raise ValidationError(f"There is no question {position} in this attempt.")
-        response = item.question_class.parse_form(
-            request.POST, f"q{position}", item.presented
-        )
+        try:
+            response = item.question_class.parse_form(
+                request.POST, f"q{position}", item.presented
+            )
+        except AnswerRefused as error:
+            result.errors[position] = " ".join(error.messages)
+            result.sent[position] = error.response
+            continue
+        except ValidationError as error:
+            result.errors[position] = " ".join(error.messages)
+            continue
         if response is not None:
-            answers[position] = response
-    return answers
+            result.answers[position] = response
+    return result
 
 
 @login_required
@@ -126,7 +150,6 @@ def attempt_start(request, quiz_id: int):
 @require_http_methods(["GET", "POST"])
 def attempt_take(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
-    quiz = attempt.quiz
     if not attempt.is_open:
         return redirect("assessments:result", attempt_id=attempt.pk)
     if attempt.is_expired(timezone.now()):
@@ -145,25 +168,12 @@ def attempt_take(request, attempt_id: int):
                 status=413,
                 back=reverse("assessments:attempt", args=[attempt.pk]),
             )
-        submit = request.POST.get("action") == "submit"
+        action = request.POST.get("action")
         try:
-            answers = _parse_answers(request, attempt)
-            if submit:
-                result = services.attempt_submit(
-                    user=request.user, attempt=attempt, answers=answers
-                )
-                if result.late:
-                    messages.warning(
-                        request,
-                        "The time limit had passed, so only answers saved by then "
-                        "were marked.",
-                    )
-                if result.course_completed_now:
-                    messages.success(
-                        request, "Well done: you have completed the course."
-                    )
-                return redirect("assessments:result", attempt_id=attempt.pk)
-            services.answers_save(attempt=attempt, answers=answers)
+            form = _parse_answers(request, attempt)
+            if action == "submit" and not form.errors:
+                return _submit(request, attempt, form.answers)
+            services.answers_save(attempt=attempt, answers=form.answers)
         except services.AttemptClosed as error:
             return _error(
                 request,
@@ -175,11 +185,44 @@ def attempt_take(request, attempt_id: int):
         except ValidationError as error:
             errors = error.messages
         else:
+            if form.errors:
+                return _sheet(request, attempt, form=form)
+            if action == "review":
+                return redirect("assessments:review", attempt_id=attempt.pk)
             messages.success(
                 request,
                 "Your answers are saved. You can come back and finish later.",
             )
             return redirect("assessments:attempt", attempt_id=attempt.pk)
+    return _sheet(request, attempt, errors=errors)
+
+
+def _submit(request, attempt: Attempt, answers):
+    result = services.attempt_submit(
+        user=request.user, attempt=attempt, answers=answers
+    )
+    if result.late:
+        messages.warning(
+            request,
+            "The time limit had passed, so only answers saved by then were marked.",
+        )
+    if result.course_completed_now:
+        marked = result.attempt
+        messages.success(
+            request,
+            f"You passed “{marked.quiz.title}”: you scored "
+            f"{floatformat(marked.score, '-2')} out of "
+            f"{floatformat(marked.max_score, '-2')} "
+            f"({floatformat(marked.percent, '-2')}%).",
+        )
+        return redirect("course_completed", course_id=marked.quiz.course().pk)
+    return redirect("assessments:result", attempt_id=attempt.pk)
+
+
+def _sheet(request, attempt: Attempt, *, errors=(), form: FormAnswers | None = None):
+    """The quiz form; refused answers show what was sent, with their message."""
+    quiz = attempt.quiz
+    form = form or FormAnswers()
     return TemplateResponse(
         request,
         "assessments/attempt_take.html",
@@ -187,10 +230,34 @@ def attempt_take(request, attempt_id: int):
             "attempt": attempt,
             "quiz": quiz,
             "crumbs": _crumbs(quiz),
-            "sheet": attempt_sheet(attempt=attempt),
+            "sheet": attempt_sheet(attempt=attempt, errors=form.errors, sent=form.sent),
             "errors": errors,
+            "question_errors": form.errors,
         },
-        status=400 if errors else 200,
+        status=400 if errors or form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def attempt_review_before_submit(request, attempt_id: int):
+    """Before the final submit: which questions are answered, with links back to
+    those that are not. Submitting from here marks the answers already saved."""
+    attempt = _own_attempt(request, attempt_id)
+    if not attempt.is_open or attempt.is_expired(timezone.now()):
+        return redirect("assessments:attempt", attempt_id=attempt.pk)
+    quiz = attempt.quiz
+    sheet = attempt_sheet(attempt=attempt)
+    return TemplateResponse(
+        request,
+        "assessments/attempt_review.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "crumbs": _crumbs(quiz),
+            "sheet": sheet,
+            "unanswered": [q for q in sheet.questions if not q.answered],
+        },
     )
 
 
@@ -254,6 +321,7 @@ def attempt_result(request, attempt_id: int):
         attempt = services.attempt_expire(user=request.user, attempt=attempt)
     quiz = attempt.quiz
     overview = quiz_overview(user=request.user, quiz=quiz)
+    progress = course_progress(course=quiz.course(), user=request.user)
     return TemplateResponse(
         request,
         "assessments/attempt_result.html",
@@ -262,6 +330,10 @@ def attempt_result(request, attempt_id: int):
             "quiz": quiz,
             "crumbs": _crumbs(quiz),
             "overview": overview,
+            # A pass opens the way on: offer the next step (the next module).
+            "next_step": progress.next_step if attempt.passed else None,
+            "course_complete": progress.complete,
+            "course": progress.course,
             "sheet": attempt_review(
                 attempt=attempt, show_answers=overview.answers_visible
             ),

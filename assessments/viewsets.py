@@ -38,6 +38,7 @@ from .admin_views import (
     QuizStatisticsIndexView,
     QuizStatisticsView,
 )
+from .choosers import CategoryChooserViewSet, QuestionChooserViewSet
 from .models import (
     QUESTION_TYPES,
     Capability,
@@ -163,6 +164,7 @@ class QuestionViewSet(SnippetViewSet):
     index_view_class = QuestionIndexView
     index_template_name = "assessments/admin/question_index.html"
     icon = "help"
+    chooser_viewset_class = QuestionChooserViewSet
     menu_label = "Questions"
     menu_name = "questions"
     list_per_page = 50
@@ -312,6 +314,7 @@ class QuestionCategoryViewSet(SnippetViewSet):
 
     model = QuestionCategory
     icon = "tag"
+    chooser_viewset_class = CategoryChooserViewSet
     menu_label = "Categories"
     menu_name = "categories"
     search_fields = ["name", "slug"]

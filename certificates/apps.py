@@ -8,11 +8,19 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self):
-        from courses.signals import course_completed, dashboard_extending
+        from courses.signals import (
+            completion_extending,
+            course_completed,
+            dashboard_extending,
+        )
         from training.signals import personal_data_export
 
         from . import checks  # noqa: F401 - registers the system checks
-        from .handlers import dashboard_certificates, issue_on_course_completed
+        from .handlers import (
+            completion_certificate,
+            dashboard_certificates,
+            issue_on_course_completed,
+        )
         from .selectors import personal_data
 
         course_completed.connect(
@@ -20,6 +28,9 @@ class CertificatesConfig(AppConfig):
         )
         dashboard_extending.connect(
             dashboard_certificates, dispatch_uid="certificates.dashboard"
+        )
+        completion_extending.connect(
+            completion_certificate, dispatch_uid="certificates.completion"
         )
         personal_data_export.connect(
             personal_data, dispatch_uid="certificates.personal_data"

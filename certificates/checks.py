@@ -3,7 +3,7 @@
 import os
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -47,5 +47,28 @@ def pdf_signing_configured(app_configs, **kwargs):
                 "or CERTIFICATE_PDF_SIGNING_KEY and CERTIFICATE_PDF_SIGNING_CERT."
             ),
             id="certificates.W002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def public_base_url_configured(app_configs, **kwargs):
+    """``check --deploy`` reports an unset or local public address: certificates
+    print it in their verify links and QR codes, once and for good."""
+    from .addresses import configured_base_url, is_public_address
+
+    url = configured_base_url()
+    if is_public_address(url):
+        return []
+    return [
+        Error(
+            f"WAGTAILADMIN_BASE_URL is {url or 'not set'!r}: certificates would "
+            "print a verify link and QR code nobody else can open, so issuing "
+            "refuses.",
+            hint=(
+                "Set WAGTAILADMIN_BASE_URL to the site's public address, e.g. "
+                "https://training.example.org."
+            ),
+            id="certificates.E002",
         )
     ]

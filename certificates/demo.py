@@ -65,8 +65,13 @@ def _prepare(certificate: Certificate, *, email: str, progress: str) -> None:
     code = demo_code(email=email, course_slug=course.slug if course else "")
     if certificate.code != code and not Certificate.objects.filter(code=code).exists():
         certificate.code = code
-        base = issuer_for_course(course=course).base_url
-        certificate.verify_url = verify_url_for(code=code, base_url=base)
+        changed = True
+    # The demo follows the address the site is served at now (make run PORT=...),
+    # so a demo certificate printed for another port is printed again.
+    base = issuer_for_course(course=course).base_url
+    verify_url = verify_url_for(code=certificate.code, base_url=base)
+    if certificate.verify_url != verify_url:
+        certificate.verify_url = verify_url
         changed = True
     if progress == EXPIRED and not certificate.is_expired:
         months = (

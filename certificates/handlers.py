@@ -1,17 +1,27 @@
 """Receivers: the one place certificates hear about what happens upstream."""
 
+import logging
+
 from courses.signals import PageExtension
 
+from .addresses import PublicAddressMissing
 from .services import certificate_issue
+
+log = logging.getLogger(__name__)
 
 
 def issue_on_course_completed(sender, *, completion, **kwargs):
     """``courses.signals.course_completed`` -> issue the completion's certificate.
 
     Runs inside the transaction that records the completion, so the certificate is
-    there exactly when the completion is.
+    there exactly when the completion is. A deployment without a public address
+    keeps the completion and issues nothing (the error says what to set); the
+    certificate is issued when the course is next completed or from the admin.
     """
-    certificate_issue(completion=completion)
+    try:
+        certificate_issue(completion=completion)
+    except PublicAddressMissing as error:
+        log.error("%s (completion %s)", error, completion.pk)
 
 
 def dashboard_certificates(*, request, **kwargs):
@@ -19,5 +29,14 @@ def dashboard_certificates(*, request, **kwargs):
     on the learner's dashboard, and the copy-link script once per page."""
     return PageExtension(
         card_template="certificates/includes/dashboard_certificate.html",
+        scripts=["certificates/copy-link.js"],
+    )
+
+
+def completion_certificate(*, request, **kwargs):
+    """``courses.signals.completion_extending``: the certificate on the page a
+    learner lands on when they complete a course."""
+    return PageExtension(
+        card_template="certificates/includes/completion_certificate.html",
         scripts=["certificates/copy-link.js"],
     )

@@ -11,15 +11,15 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from wagtail.models import Site
 
 from courses.models import CoursePage
 
+from .addresses import configured_base_url, served_base_url
 from .codes import MAX_INPUT_LENGTH, code_display, code_normalise
 from .models import (
     EXPIRED,
@@ -85,7 +85,8 @@ def issuer_for_course(*, course: CoursePage | None) -> Issuer:
         signature_image = override.signature_image
     base_url = (
         issuer.public_base_url
-        or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+        or served_base_url()
+        or configured_base_url()
         or (site.root_url if site else "")
     )
     return Issuer(
@@ -96,6 +97,28 @@ def issuer_for_course(*, course: CoursePage | None) -> Issuer:
         signature_image=signature_image,
         base_url=base_url.rstrip("/"),
     )
+
+
+LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+
+
+def linkedin_add_to_profile_url(certificate: Certificate) -> str:
+    """LinkedIn's add-to-profile address, filled in with the certification's name,
+    issuer, issue (and expiry) month, verify address and code."""
+    issued = certificate.issued_at
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.course_title,
+        "organizationName": certificate.issuer_name,
+        "issueYear": issued.year,
+        "issueMonth": issued.month,
+        "certUrl": certificate.verify_url,
+        "certId": certificate.display_code,
+    }
+    if certificate.expires_at:
+        params["expirationYear"] = certificate.expires_at.year
+        params["expirationMonth"] = certificate.expires_at.month
+    return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(params)}"
 
 
 def verify_url_for(*, code: str, base_url: str) -> str:

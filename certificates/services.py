@@ -34,6 +34,7 @@ from wagtail.log_actions import log
 from courses.models import CourseCompletion
 from training.sanitiser import plain_text
 
+from .addresses import require_public
 from .codes import code_generate
 from .credentials import credential_build, status_list_enqueue
 from .models import (
@@ -83,7 +84,11 @@ def _plain(text: str | None, *, limit: int) -> str:
 
 
 def _issuer_fields(*, issuer, code: str) -> dict:
-    """What a new certificate freezes from the issuer settings, and its issue time."""
+    """What a new certificate freezes from the issuer settings, and its issue time.
+
+    Raises PublicAddressMissing where the verify link would be unusable for good.
+    """
+    require_public(issuer.base_url)
     return {
         "issuer_name": _plain(issuer.organisation_name, limit=200),
         "signatory_name": _plain(issuer.signatory_name, limit=150),

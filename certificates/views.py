@@ -40,7 +40,11 @@ ROBOTS = "noindex, nofollow"
 def _public(response):
     """Headers every verify answer carries."""
     response["X-Robots-Tag"] = ROBOTS
-    response["Referrer-Policy"] = "no-referrer"  # the code is in the address
+    # The code is in the address: never send it to another site. "same-origin"
+    # (not "no-referrer") so that forms posted from these pages keep their Origin
+    # header, which Django's CSRF check needs; "no-referrer" makes browsers send
+    # "Origin: null" and every PDF check upload was refused.
+    response["Referrer-Policy"] = "same-origin"
     add_never_cache_headers(response)
     return response
 

@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -76,6 +77,10 @@ def _module_cell(enrolment):
     return f"{enrolment.modules_done} of {enrolment.modules_total}"
 
 
+def _local_date(moment):
+    return timezone.localdate(moment) if moment else None
+
+
 def _status(enrolment):
     if enrolment.completed_at:
         return STATUS_LABELS[COMPLETE]
@@ -135,6 +140,9 @@ class ProgressReportView(ReportView):
                 get_url=lambda e: reverse("course_reports:learner", args=[e.user_id]),
                 sort_key="user__full_name",
             ),
+            # Two learners may share a name: the email tells them apart.
+            Column("email", label="Email", accessor="user.email",
+                   sort_key="user__email"),
             Column("organisation", label="Organisation", accessor="user.organisation",
                    sort_key="user__organisation"),
             Column("course", label="Course", accessor="course.title",
@@ -176,7 +184,12 @@ class ProgressReportView(ReportView):
         return queryset.order_by(*keys, "pk")
 
     def to_row_dict(self, item):
-        computed = {"status": _status}
+        # Dates as dates (UK calendar days): ISO in CSV, date cells in Excel.
+        computed = {
+            "status": _status,
+            "enrolled_at": lambda e: _local_date(e.enrolled_at),
+            "completed_at": lambda e: _local_date(e.completed_at),
+        }
         computed.update(
             {column.name: column.get_value for column in self.extra_columns}
         )
@@ -216,11 +229,12 @@ class ProgressReportView(ReportView):
         course_ids = [self.selected_course.pk] if self.selected_course else None
         points = [
             (month.strftime("%b %Y"), n)
-            for month, n in completions_by_month(course_ids=course_ids)
+            for month, n in completions_by_month(course_ids=course_ids, months=18)
         ]
         context["chart"] = bar_chart(
-            points[-18:], title="Course completions by month", value_label="completions"
+            points, title="Course completions by month", value_label="completions"
         )
+        context["quiz_scores_hint"] = self.selected_course is None
         return context
 
     @property

@@ -54,7 +54,8 @@ class Chart:
         total = sum(bar.value for bar in self.bars)
         return (
             f"{self.title}: {total} {self.value_label} across {len(self.bars)} "
-            f"{self.category}s; highest {peak.value} in {peak.label}."
+            f"{self.category}{'' if len(self.bars) == 1 else 's'}; highest "
+            f"{peak.value} in {peak.label}."
         )
 
 

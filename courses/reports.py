@@ -8,6 +8,7 @@ many learners, modules or lessons there are.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from functools import reduce
 from operator import or_
 
@@ -22,6 +23,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Left, TruncMonth
+from django.utils import timezone
 
 from .models import CourseCompletion, Enrolment, ModulePage
 from .steps import done_exists, step_models
@@ -100,15 +102,43 @@ def progress_report_queryset():
     )
 
 
-def completions_by_month(*, course_ids: Iterable[int] | None = None) -> list[tuple]:
-    """(first day of month, number of course completions), oldest first."""
+def completions_by_month(
+    *, course_ids: Iterable[int] | None = None, months: int | None = None
+) -> list[tuple]:
+    """(first day of month, number of course completions), oldest first, every
+    month from the first completion (or the last ``months`` months) to this one,
+    months without completions as 0. One query."""
     completions = CourseCompletion.objects.all()
     if course_ids is not None:
         completions = completions.filter(course_id__in=list(course_ids))
-    return list(
-        completions.annotate(month=TruncMonth("completed_at"))
+    counts = {
+        _month_start(month): n
+        for month, n in completions.annotate(month=TruncMonth("completed_at"))
         .values("month")
         .annotate(n=Count("pk"))
         .order_by("month")
         .values_list("month", "n")
-    )
+    }
+    if not counts:
+        return []
+    this_month = _month_start(timezone.localdate())
+    first = min(min(counts), this_month)
+    if months:
+        first = max(first, _add_months(this_month, 1 - months))
+    result, month = [], first
+    while month <= max(this_month, max(counts)):
+        result.append((month, counts.get(month, 0)))
+        month = _add_months(month, 1)
+    return result
+
+
+def _month_start(value) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return value.replace(day=1)
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)

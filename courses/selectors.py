@@ -114,9 +114,9 @@ def _counts(steps: Iterable[Step]) -> list[tuple[str, int, int]]:
         of_kind = [step for step in steps if type(step.page) is model]
         if of_kind:
             done = sum(step.done for step in of_kind)
-            result.append(
-                (f"{model.step_plural} {model.step_verb_done}", done, len(of_kind))
-            )
+            # "0 of 1 quiz passed", "2 of 5 quizzes passed"
+            noun = model.step_label.lower() if len(of_kind) == 1 else model.step_plural
+            result.append((f"{noun} {model.step_verb_done}", done, len(of_kind)))
     return result
 
 
@@ -296,6 +296,21 @@ def catalogue_courses(*, root, user) -> list[tuple[CoursePage, Enrolment | None]
             )
         }
     return [(course, enrolled.get(course.pk)) for course in courses]
+
+
+def courses_to_take_next(
+    *, user, course: CoursePage, limit: int = 3
+) -> list[CoursePage]:
+    """Live courses beside ``course`` in the catalogue that the learner has not
+    enrolled on yet, in catalogue order: what to take next (two queries)."""
+    taken = Enrolment.objects.filter(user=user).values("course_id")
+    return list(
+        CoursePage.objects.live()
+        .public()
+        .sibling_of(course, inclusive=False)
+        .exclude(pk__in=taken)
+        .order_by("path")[:limit]
+    )
 
 
 def learner_dashboard(*, user) -> list[CourseProgress]:

@@ -19,6 +19,10 @@ The others gather additions to a trainer report; each receiver returns its part:
   ``PageExtension``, a template filled in on every course card (with ``progress``
   in its context) and the scripts it needs, included once per page. Certificates
   adds each completed course's certificate.
+- ``completion_extending``, sent with ``request`` for the page a learner lands on
+  when they complete a course: return a ``PageExtension`` whose template is
+  included once (with ``course`` and ``progress``). Certificates adds the
+  certificate, its verify link and LinkedIn's add-to-profile link.
 """
 
 from collections.abc import Callable
@@ -31,6 +35,7 @@ course_completed = Signal()
 progress_report_extending = Signal()
 learner_record_sections = Signal()
 dashboard_extending = Signal()
+completion_extending = Signal()
 
 
 @dataclass

@@ -6,6 +6,11 @@ urlpatterns = [
     path("my-learning/", views.dashboard, name="dashboard"),
     path("courses/<id:course_id>/enrol/", views.enrol, name="course_enrol"),
     path(
+        "courses/<id:course_id>/completed/",
+        views.course_completed,
+        name="course_completed",
+    ),
+    path(
         "lessons/<id:lesson_id>/complete/",
         views.lesson_complete,
         name="lesson_complete",

@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import services
 from .models import CoursePage, LessonPage
-from .selectors import course_progress, learner_dashboard
-from .signals import dashboard_extending, gathered
+from .selectors import course_progress, courses_to_take_next, learner_dashboard
+from .signals import completion_extending, dashboard_extending, gathered
 
 
 def _live_page(model, page_id):
@@ -48,10 +48,7 @@ def lesson_complete(request, lesson_id: int):
         messages.success(request, f"“{lesson.title}” is marked complete.")
     progress = course_progress(course=lesson.course(), user=request.user)
     if result.course_completed_now:
-        messages.success(
-            request, f"Well done: you have completed {progress.course.title}."
-        )
-        return redirect(progress.course.url)
+        return redirect("course_completed", course_id=progress.course.pk)
     target = progress.next_step.url if progress.next_step else progress.course.url
     return redirect(target)
 
@@ -95,5 +92,26 @@ def dashboard(request):
         {
             "courses": learner_dashboard(user=request.user),
             "extensions": gathered(dashboard_extending, request=request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def course_completed(request, course_id: int):
+    """The moment a course is complete: says so, shows what later stages add (the
+    certificate) and what to take next. Not complete yet: the course page."""
+    course = _live_page(CoursePage, course_id)
+    progress = course_progress(course=course, user=request.user)
+    if not progress.complete:
+        return redirect(course.url)
+    return TemplateResponse(
+        request,
+        "courses/completed.html",
+        {
+            "course": course,
+            "progress": progress,
+            "next_courses": courses_to_take_next(user=request.user, course=course),
+            "extensions": gathered(completion_extending, request=request),
         },
     )

@@ -16,6 +16,7 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 
+from .accessible_fields import LabelledCharBlock, LabelledRichTextBlock
 from .block_ids import (
     BAD_BLOCK_ID_MESSAGE,
     block_id_or_empty_is_valid,
@@ -123,7 +124,7 @@ class KeyPointBlock(blocks.StructBlock):
     """A highlighted callout for the one thing a learner must take away."""
 
     title = blocks.CharBlock(max_length=200, default="Key point")
-    body = blocks.RichTextBlock(features=RICH_FEATURES)
+    body = LabelledRichTextBlock(features=RICH_FEATURES)
 
     class Meta:
         icon = "pick"
@@ -139,9 +140,11 @@ class CaseStudyBlock(blocks.StructBlock):
     """A practice vignette followed by questions for the learner to think through."""
 
     title = blocks.CharBlock(max_length=200)
-    vignette = blocks.RichTextBlock(features=RICH_FEATURES)
+    vignette = LabelledRichTextBlock(features=RICH_FEATURES)
     questions = UUIDListBlock(
-        blocks.CharBlock(max_length=500, label="Question"),
+        LabelledCharBlock(
+            max_length=500, label="Question", accessible_name="Discussion question"
+        ),
         label="Discussion questions",
         min_num=1,
     )
@@ -161,7 +164,7 @@ class ReflectionBlock(blocks.StructBlock):
     """A question the learner answers privately; only they ever see the answer."""
 
     prompt = blocks.TextBlock(max_length=1000)
-    guidance = blocks.RichTextBlock(features=RICH_FEATURES, required=False)
+    guidance = LabelledRichTextBlock(features=RICH_FEATURES, required=False)
 
     class Meta:
         icon = "edit"
@@ -178,7 +181,7 @@ class VideoBlock(blocks.StructBlock):
 
     url = EmbedBlock(help_text="A YouTube or Vimeo address.")
     title = blocks.CharBlock(max_length=200)
-    transcript = blocks.RichTextBlock(
+    transcript = LabelledRichTextBlock(
         features=RICH_FEATURES, help_text="Required: a full text transcript."
     )
 
@@ -223,7 +226,7 @@ class AccordionItemBlock(blocks.StructBlock):
     """One question and its answer in an accordion."""
 
     question = blocks.CharBlock(max_length=300)
-    answer = blocks.RichTextBlock(features=RICH_FEATURES)
+    answer = LabelledRichTextBlock(features=RICH_FEATURES)
 
     class Meta:
         icon = "help"
@@ -305,7 +308,7 @@ class SupportSignpostBlock(blocks.StructBlock):
 class LessonStreamBlock(UUIDStreamBlock):
     """Every block a lesson body (or a standard page) can hold."""
 
-    rich_text = blocks.RichTextBlock(
+    rich_text = LabelledRichTextBlock(
         features=RICH_FEATURES,
         icon="pilcrow",
         template="blocks/rich_text.html",
@@ -325,4 +328,6 @@ class LessonStreamBlock(UUIDStreamBlock):
 class LearningOutcomesBlock(UUIDStreamBlock):
     """A course's learning outcomes, one short line each."""
 
-    outcome = blocks.CharBlock(max_length=300, icon="tick")
+    outcome = LabelledCharBlock(
+        max_length=300, icon="tick", accessible_name="Learning outcome"
+    )

@@ -1,6 +1,6 @@
 from django import template
 
-from ..selectors import certificates_by_course
+from ..selectors import certificates_by_course, linkedin_add_to_profile_url
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ def certificate_for(context, course):
         by_course = certificates_by_course(user=request.user)
         request._certificates_by_course = by_course
     return by_course.get(course.pk)
+
+
+@register.simple_tag
+def linkedin_add_url(certificate):
+    """LinkedIn's "Add to profile" address for one certificate."""
+    return linkedin_add_to_profile_url(certificate)

@@ -64,6 +64,11 @@
     if (!fieldset) return;
     var key = fieldset.getAttribute("data-question");
     var sequence = ++latest;
+    if (fieldset.querySelector("[aria-invalid=true]")) {
+      say("Question " + fieldset.getAttribute("data-number") +
+          " is not saved yet: use each position once.");
+      return;
+    }
     // One request at a time per question, so an older answer never lands last.
     queues[key] = (queues[key] || Promise.resolve()).then(function () {
       return save(fieldset, sequence);
@@ -99,4 +104,48 @@
     };
     tick();
   }
+})();
+
+
+/* Ordering questions: each position once. Says so next to the question as soon as
+   two steps share a position (the server refuses it too, with the same words). */
+(function () {
+  "use strict";
+  function check(fieldset) {
+    var selects = fieldset.querySelectorAll("select[data-ordering-position]");
+    if (!selects.length) return;
+    var message = fieldset.querySelector("[data-question-error]");
+    var byPosition = {};
+    selects.forEach(function (select) {
+      if (!select.value) return;
+      var label = fieldset.querySelector("label[for='" + select.id + "']");
+      (byPosition[select.value] = byPosition[select.value] || []).push(
+        "\u201c" + (label ? label.textContent.trim() : select.id) + "\u201d");
+    });
+    var repeated = Object.keys(byPosition).filter(function (p) {
+      return byPosition[p].length > 1;
+    }).sort(function (a, b) { return a - b; });
+    selects.forEach(function (select) {
+      var clash = repeated.indexOf(select.value) !== -1;
+      if (clash) select.setAttribute("aria-invalid", "true");
+      else select.removeAttribute("aria-invalid");
+    });
+    if (!message) return;
+    if (repeated.length) {
+      message.textContent = "Use each position once: " + repeated.map(function (p) {
+        return "position " + p + " is given to " + byPosition[p].join(" and ");
+      }).join("; ") + ". Give each step a different position.";
+      message.hidden = false;
+      fieldset.classList.add("quiz-question--error");
+    } else {
+      message.textContent = "";
+      message.hidden = true;
+      fieldset.classList.remove("quiz-question--error");
+    }
+  }
+  // Capture phase: runs before autosave, which skips a question marked invalid.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches || !event.target.matches("select[data-ordering-position]")) return;
+    check(event.target.closest("fieldset"));
+  }, true);
 })();

@@ -31,13 +31,13 @@ def wrong_answers(attempt) -> dict[int, object]:
             ]
             answers[item.position] = wrong if kind == "multiple_response" else wrong[0]
         elif kind == "ordering":
+            # Every step one place on (the last to 1): each position once, none
+            # right.
             order = key["order"]
             answers[item.position] = {
-                item_id: len(order) - index for index, item_id in enumerate(order)
+                item_id: (index + 1) % len(order) + 1
+                for index, item_id in enumerate(order)
             }
-            if len(order) % 2:  # the middle step would be right: move it to 1
-                middle = order[len(order) // 2]
-                answers[item.position][middle] = 1
         elif kind == "matching":
             rights = [r["id"] for r in presented["rights"]]
             answers[item.position] = {

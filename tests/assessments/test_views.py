@@ -100,7 +100,7 @@ def test_form_is_accessible_without_javascript(enrolled_client, attempt):
     assert ids
     for control_id in ids:
         assert f'for="{control_id}"' in html, control_id
-    assert 'value="save"' in html and 'value="submit"' in html
+    assert 'value="save"' in html and 'value="review"' in html
     assert 'role="status"' in html and 'aria-live="polite"' in html
 
 

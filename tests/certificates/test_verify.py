@@ -378,3 +378,23 @@ def test_revocation_shows_at_once(client, issue):
     certificate_revoke(certificate=certificate, by=None, reason="Withdrawn")
     assert "REVOKED" in _page(client, certificate.display_code)[1]
     assert certificate.status == CertificateStatus.VALID  # the caller's copy is stale
+
+
+def test_a_revoked_certificate_says_nothing_about_being_valid(
+    client, issue, validity_course
+):
+    certificate = issue(course_=validity_course)
+    certificate_revoke(certificate=certificate, by=None, reason="Issued in error")
+    _, html = _page(client, certificate.display_code)
+    assert "Revoked on" in html
+    assert "Valid until" not in html
+    assert "Does not expire" not in html
+
+
+def test_verify_pages_keep_the_code_within_the_site_and_keep_forms_working(
+    client, issue
+):
+    """ "no-referrer" made browsers post the PDF check with Origin: null."""
+    certificate = issue()
+    for url in [f"/verify/{certificate.display_code}/", "/verify/check-pdf/"]:
+        assert client.get(url)["Referrer-Policy"] == "same-origin", url

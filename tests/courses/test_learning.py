@@ -107,11 +107,19 @@ def test_completing_every_lesson_completes_the_course(
         response = enrolled_client.post(
             reverse("lesson_complete", args=[lesson.pk]), follow=True
         )
-    assert "you have completed" in response.content.decode()
+    # The last lesson lands on the completion page.
+    assert response.redirect_chain[-1][0] == f"/courses/{course.pk}/completed/"
+    assert f"You have completed {course.title}" in response.content.decode()
     completion = CourseCompletion.objects.get(user=enrolled, course=course)
     assert completion.completed_at
     html = enrolled_client.get(course.url).content.decode()
     assert "You completed this course on" in html
+    assert f'href="/courses/{course.pk}/completed/">See your certificate' in html
+
+
+def test_the_completion_page_is_only_for_a_completed_course(enrolled_client, course):
+    response = enrolled_client.get(f"/courses/{course.pk}/completed/")
+    assert response.status_code == 302 and response["Location"] == course.url
 
 
 def _reflective_lesson(course):

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "training.middleware.OversizedInputMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
     "axes.middleware.AxesMiddleware",
+    # Records the served address; used only where CERTIFICATE_BASE_URL_FROM_REQUEST.
+    "certificates.addresses.ServedAddressMiddleware",
 ]
 
 ROOT_URLCONF = "training.urls"
@@ -201,7 +203,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "ADVANCE training"
+# Draftail with an accessible name for each editor (training/rich_text_widget.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "training.rich_text_widget.LabelledDraftailRichTextArea"}
+}
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Certificates print their verify address once: production refuses a local one
+# (certificates/addresses.py); development follows the address being served.
+CERTIFICATE_REQUIRE_PUBLIC_BASE_URL = False
+CERTIFICATE_BASE_URL_FROM_REQUEST = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
     "csv",

@@ -15,5 +15,9 @@ DEMO_MODE = True
 CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY  # noqa: F405
 CONTENT_SECURITY_POLICY = None
 
+# Verify links and QR codes follow the address the site is served at (make run
+# PORT=8101 prints 8101), unless WAGTAILADMIN_BASE_URL says otherwise.
+CERTIFICATE_BASE_URL_FROM_REQUEST = "WAGTAILADMIN_BASE_URL" not in os.environ  # noqa: F405
+
 with contextlib.suppress(ImportError):
     from .local import *  # noqa: F403

@@ -84,3 +84,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# No default public address in production: an unset one is reported by
+# check --deploy and certificates are not issued with it.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "")  # noqa: F405
+CERTIFICATE_REQUIRE_PUBLIC_BASE_URL = True

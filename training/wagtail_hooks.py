@@ -1,0 +1,22 @@
+"""Admin-wide choices about what trainers see."""
+
+from wagtail import hooks
+
+#: Wagtail's own reports that trainers do not need; administrators keep them.
+GENERIC_REPORTS = {
+    "locked-pages",
+    "workflows",
+    "workflow-tasks",
+    "site-history",
+    "aging-pages",
+    "page-types-usage",
+}
+
+
+@hooks.register("construct_reports_menu")
+def hide_generic_reports_from_trainers(request, menu_items):
+    """Reports > shows trainers the project's reports (course progress, quiz
+    statistics, certificates), not Wagtail's site-maintenance ones."""
+    if request.user.is_superuser:
+        return
+    menu_items[:] = [item for item in menu_items if item.name not in GENERIC_REPORTS]
