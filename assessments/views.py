@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
 from . import services
+from .marking_selectors import review_marks
 from .models import Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     SHEET_FIELDS,
@@ -254,6 +255,8 @@ def attempt_result(request, attempt_id: int):
         attempt = services.attempt_expire(user=request.user, attempt=attempt)
     quiz = attempt.quiz
     overview = quiz_overview(user=request.user, quiz=quiz)
+    sheet = attempt_review(attempt=attempt, show_answers=overview.answers_visible)
+    review_marks(attempt=attempt, sheet=sheet)
     return TemplateResponse(
         request,
         "assessments/attempt_result.html",
@@ -262,8 +265,6 @@ def attempt_result(request, attempt_id: int):
             "quiz": quiz,
             "crumbs": _crumbs(quiz),
             "overview": overview,
-            "sheet": attempt_review(
-                attempt=attempt, show_answers=overview.answers_visible
-            ),
+            "sheet": sheet,
         },
     )

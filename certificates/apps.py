@@ -8,11 +8,19 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self):
-        from courses.signals import course_completed, dashboard_extending
+        from courses.signals import (
+            course_completed,
+            course_completion_withdrawn,
+            dashboard_extending,
+        )
         from training.signals import personal_data_export
 
         from . import checks  # noqa: F401 - registers the system checks
-        from .handlers import dashboard_certificates, issue_on_course_completed
+        from .handlers import (
+            dashboard_certificates,
+            issue_on_course_completed,
+            revoke_on_completion_withdrawn,
+        )
         from .selectors import personal_data
 
         course_completed.connect(
@@ -23,4 +31,8 @@ class CertificatesConfig(AppConfig):
         )
         personal_data_export.connect(
             personal_data, dispatch_uid="certificates.personal_data"
+        )
+        course_completion_withdrawn.connect(
+            revoke_on_completion_withdrawn,
+            dispatch_uid="certificates.revoke_on_completion_withdrawn",
         )

@@ -2,7 +2,8 @@
 
 from courses.signals import PageExtension
 
-from .services import certificate_issue
+from .models import Certificate, CertificateStatus
+from .services import certificate_issue, certificate_revoke
 
 
 def issue_on_course_completed(sender, *, completion, **kwargs):
@@ -21,3 +22,12 @@ def dashboard_certificates(*, request, **kwargs):
         card_template="certificates/includes/dashboard_certificate.html",
         scripts=["certificates/copy-link.js"],
     )
+
+
+def revoke_on_completion_withdrawn(sender, *, completion, by, reason, **kwargs):
+    """``courses.signals.course_completion_withdrawn`` -> revoke the certificate
+    issued for that completion (a trainer confirmed it), in the same transaction."""
+    for certificate in Certificate.objects.filter(
+        completion=completion, status=CertificateStatus.VALID
+    ):
+        certificate_revoke(certificate=certificate, by=by, reason=reason[:480])
