@@ -163,8 +163,6 @@ def test_markup_in_a_plain_answer_is_shown_as_typed(setup, client):
 
 
 def test_rubric_total_must_equal_the_points(setup, trainer_client):
-    from assessments.wagtail_hooks import QUESTION_LIST_URL  # noqa: F401
-
     viewset = WrittenAnswerQuestion.snippet_viewset
     url = reverse(viewset.get_url_name("add"))
     data = {
