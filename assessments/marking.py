@@ -165,7 +165,7 @@ def marking_open(
     if attempt.marking_state == MarkingState.NONE:
         raise MarkingError("This attempt has no written answers to mark.")
     marking = (
-        AttemptMarking.objects.select_for_update()
+        AttemptMarking.objects.select_for_update(of=("self",))
         .select_related("marker")
         .filter(attempt=attempt)
         .first()
