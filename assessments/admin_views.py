@@ -24,6 +24,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from courses.charts import bar_chart
 from courses.models import CoursePage
 
+from .marking_selectors import attach_written_marks, written_statistics
 from .models import Attempt, QuizPage
 from .records import learner_attempts
 from .statistics import (
@@ -150,6 +151,7 @@ class QuizStatisticsView(
         context = super().get_context_data(**kwargs)
         stats = quiz_statistics(quiz=self.quiz, first_only=self.first_only)
         context.update(
+            written=written_statistics(quiz=self.quiz),
             quiz=self.quiz,
             stats=stats,
             summary=stats.summary,
@@ -178,8 +180,10 @@ def learner_attempts_section(request, learner) -> str:
     course progress report (nothing for someone who may not view attempts)."""
     if not request.user.has_perm(VIEW_ATTEMPTS):
         return ""
+    attempts = learner_attempts(user=learner)
+    attach_written_marks(attempts)
     return render_to_string(
         "assessments/admin/learner_attempts.html",
-        {"attempts": learner_attempts(user=learner), "learner": learner},
+        {"attempts": attempts, "learner": learner},
         request=request,
     )

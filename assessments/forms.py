@@ -37,6 +37,8 @@ class QuestionAdminForm(WagtailAdminModelForm):
             prefix = category.slug[:60] if category else "question"
             cleaned_data["key"] = f"{prefix}-{secrets.token_hex(4)}"
         self._check_children()
+        for message in getattr(self._meta.model, "admin_form_errors", list)(self):
+            self.add_error(None, message)
         return cleaned_data
 
     def _check_children(self) -> None:

@@ -24,6 +24,7 @@ import hmac
 import random
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -33,6 +34,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.forms import CheckboxSelectMultiple, Textarea
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -50,7 +52,14 @@ from wagtail.search import index
 
 from courses.models import LearnerOnlyPageMixin
 from training.blocks import RICH_FEATURES
-from training.sanitiser import clean_html, plain_text
+from training.sanitiser import (
+    clean_answer_html,
+    clean_html,
+    plain_text,
+    safe_answer_html,
+    safe_html,
+    word_count,
+)
 
 from . import authoring
 from .forms import QuestionAdminForm, QuestionCategoryAdminForm, QuizPageForm
@@ -154,6 +163,7 @@ class EntryIds:
         "l": "l",  # a matching prompt (left)
         "p": "r",  # a matching answer (right) that some prompt matches
         "d": "r",  # a matching distractor
+        "c": "c",  # a rubric criterion (always its stable id: statistics join on it)
     }
 
     def __init__(self, *, random_ids: bool):
@@ -234,6 +244,8 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     counts_options: ClassVar[bool] = False
     placement_heading: ClassVar[str] = ""
     placement_answer_prefix: ClassVar[str] = ""
+    #: A trainer marks answers to this type; ``score`` gives ``None`` until then.
+    needs_marking: ClassVar[bool] = False
 
     key = models.SlugField(
         max_length=100,
@@ -396,6 +408,12 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     def response_text(cls, presented: dict, response: Any) -> str:
         """A learner's answer in words, e.g. for the data export."""
         return str(response)
+
+    @classmethod
+    def admin_form_errors(cls, form) -> list[str]:
+        """Checks of this type's admin form beyond its fields and rows (the
+        rubric's total against the points)."""
+        return []
 
     def grade(self, response: Any) -> Decimal:
         """Mark ``response`` against this question as it is now."""
@@ -1186,6 +1204,271 @@ class MatchingQuestion(Question):
         }
 
 
+class AnswerFormat(models.TextChoices):
+    PLAIN = "plain", "Plain text"
+    RICH = "rich", "Limited rich text (bold, italic, lists)"
+
+
+#: The longest written answer stored, whatever the word limit (about 8,000 words).
+WRITTEN_MAX_CHARS = 50_000
+
+
+class RubricCriterion(Orderable):
+    """One criterion of a written-answer question's rubric: what a trainer looks
+    for, and the most marks it can earn. The criteria's maximums add up to the
+    question's points."""
+
+    question = ParentalKey(
+        "assessments.WrittenAnswerQuestion",
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
+    description = models.TextField(
+        help_text="What earns these marks, as a trainer marking will read it."
+    )
+    max_marks = models.PositiveSmallIntegerField(
+        "maximum marks", validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    panels = [
+        FieldRowPanel(
+            [
+                FieldPanel("description", widget=Textarea(attrs={"rows": 2})),
+                FieldPanel("max_marks"),
+            ]
+        )
+    ]
+
+    def __str__(self):
+        return f"{Truncator(self.description).chars(60)} ({self.max_marks})"
+
+
+@dataclass
+class WrittenView:
+    """What the written-answer templates show: the answer, its limit, the rubric
+    (descriptions only), and after release the marks and feedback per criterion."""
+
+    text: str = ""
+    word_limit: int | None = None
+    words: int = 0
+    rich: bool = False
+    criteria: list[dict] = field(default_factory=list)
+    model_answer: str = ""
+    #: Released marks, one dict per criterion: description, max, marks, feedback.
+    marks: list[dict] = field(default_factory=list)
+    awaiting: bool = False
+
+    @property
+    def answer_html(self) -> SafeString:
+        return safe_answer_html(self.text) if self.rich else SafeString("")
+
+    @property
+    def model_answer_html(self) -> SafeString:
+        return safe_html(self.model_answer)
+
+
+class WrittenAnswerQuestion(Question):
+    """A question the learner answers in their own words and a trainer marks
+    against a rubric (Reports > Marking in the admin).
+
+    Often asked about a scenario. Its answers are never marked automatically: an
+    attempt with a written answer waits for a trainer before it passes or fails.
+    """
+
+    type_name = "written"
+    type_label = "Written answer"
+    type_description = "The learner writes an answer; a trainer marks it to a rubric."
+    instructions = (
+        "Write your answer in your own words. A trainer will mark it against the "
+        "criteria for this question and give you feedback."
+    )
+    prefetch = ("criteria",)
+    needs_marking = True
+    template = "assessments/questions/written.html"
+    review_template = "assessments/questions/written_review.html"
+
+    word_limit = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10), MaxValueValidator(5000)],
+        help_text="Leave blank for no limit. Learners see the count as they type.",
+    )
+    answer_format = models.CharField(
+        max_length=10, choices=AnswerFormat.choices, default=AnswerFormat.PLAIN
+    )
+    marking_guidance = RichTextField(
+        features=QUESTION_FEATURES,
+        blank=True,
+        help_text="For trainers only: what a good answer shows, and common gaps.",
+    )
+    suggested_answer = RichTextField(
+        "model answer",
+        features=QUESTION_FEATURES,
+        blank=True,
+        help_text="Shown to learners after marking if the quiz shows answers.",
+    )
+
+    panels = (
+        Question.common_panels_top
+        + [
+            FieldRowPanel([FieldPanel("answer_format"), FieldPanel("word_limit")]),
+            InlinePanel(
+                "criteria",
+                label="Criterion",
+                heading="Rubric (the maximum marks add up to the question's points)",
+                min_num=1,
+            ),
+            FieldPanel("marking_guidance"),
+            FieldPanel("suggested_answer"),
+        ]
+        + Question.common_panels_bottom
+    )
+
+    class Meta:
+        verbose_name = "written-answer question"
+
+    def type_snapshot(self, *, ids, rng, always_rng):
+        criteria = [
+            {
+                # Stable, not per attempt: statistics join marks on it.
+                "id": entry_id("c", criterion) if criterion.pk else f"cnew{i}",
+                "description": criterion.description,
+                "max_marks": criterion.max_marks,
+            }
+            for i, criterion in enumerate(self.criteria.all())
+        ]
+        presented = {
+            "word_limit": self.word_limit,
+            "format": self.answer_format,
+            # Learners see what the marks are for, never the guidance.
+            "criteria": [
+                {"id": c["id"], "description": c["description"], "max": c["max_marks"]}
+                for c in criteria
+            ],
+        }
+        key = {
+            "criteria": criteria,
+            "guidance": clean_html(expand_db_html(self.marking_guidance)),
+            "model_answer": clean_html(expand_db_html(self.suggested_answer)),
+        }
+        return presented, key
+
+    @classmethod
+    def parse_form(cls, data, name, presented):
+        if name not in data:
+            return None
+        return data.get(name, "")
+
+    @classmethod
+    def clean_response(cls, presented, response):
+        if response is None:
+            return None
+        if not isinstance(response, str):
+            raise ValidationError("Send your answer as text.")
+        if "\x00" in response:
+            raise ValidationError(
+                "Your answer contains a character that can't be saved."
+            )
+        if len(response) > WRITTEN_MAX_CHARS:
+            raise ValidationError(
+                f"Your answer is too long to save (over {WRITTEN_MAX_CHARS:,} "
+                "characters)."
+            )
+        text = response.replace("\r\n", "\n")
+        if presented.get("format") == AnswerFormat.RICH:
+            text = clean_answer_html(text)
+        else:
+            text = text.strip()
+        limit = presented.get("word_limit")
+        words = word_count(text)
+        if limit and words > limit:
+            raise ValidationError(
+                f"Your answer has {words:,} words; the limit is {limit:,}. "
+                "Shorten it and save again (your last saved answer is kept)."
+            )
+        return text
+
+    @classmethod
+    def is_answered(cls, response):
+        return bool(response) and bool(plain_text(response).strip())
+
+    @classmethod
+    def score(cls, presented, key, response, points):
+        # Marked by a trainer: an empty answer has earned nothing, any other waits.
+        return None if cls.is_answered(response) else Decimal("0.00")
+
+    @classmethod
+    def fill_view(cls, view, presented, response, key):
+        view.written = WrittenView(
+            text=response or "",
+            word_limit=presented.get("word_limit"),
+            words=word_count(response),
+            rich=presented.get("format") == AnswerFormat.RICH,
+            criteria=presented.get("criteria", []),
+            model_answer=(key or {}).get("model_answer", ""),
+        )
+
+    @classmethod
+    def response_text(cls, presented, response):
+        return plain_text(response or "").strip()
+
+    @classmethod
+    def response_refs(cls, key, response):
+        return None  # nothing to count per option; the text stays in ``response``
+
+    @classmethod
+    def model_answer(cls, key):
+        return plain_text(key.get("model_answer", "")).strip() or "A model answer."
+
+    @classmethod
+    def import_fields(cls, data):
+        return {
+            "word_limit": data.get("word_limit"),
+            "answer_format": data.get("answer_format") or AnswerFormat.PLAIN,
+            "marking_guidance": clean_html(data.get("marking_guidance")),
+            "suggested_answer": clean_html(data.get("model_answer")),
+        }
+
+    @classmethod
+    def import_rows(cls, data):
+        return {
+            "criteria": [
+                {
+                    "description": plain_text(str(row["description"])).strip(),
+                    "max_marks": int(row["max_marks"]),
+                }
+                for row in data.get("criteria") or []
+            ]
+        }
+
+    @classmethod
+    def check_rows(cls, rows):
+        if "criteria" in rows and not rows["criteria"]:
+            return ["Give the rubric at least one criterion."]
+        return []
+
+    @classmethod
+    def admin_form_errors(cls, form):
+        formset = form.formsets.get("criteria")
+        points = form.cleaned_data.get("points")
+        if formset is None or not formset.is_valid() or not points:
+            return []
+        rows = [
+            f
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if not rows:
+            return ["Give the rubric at least one criterion."]
+        total = sum(f.cleaned_data.get("max_marks") or 0 for f in rows)
+        if total != points:
+            return [
+                f"The rubric's maximum marks add up to {total}, but the question "
+                f"is worth {points} points. Make them equal."
+            ]
+        return []
+
+
 QUESTION_TYPES: dict[str, type[Question]] = {
     cls.type_name: cls
     for cls in (
@@ -1194,6 +1477,7 @@ QUESTION_TYPES: dict[str, type[Question]] = {
         TrueFalseQuestion,
         OrderingQuestion,
         MatchingQuestion,
+        WrittenAnswerQuestion,
     )
 }
 
@@ -1266,6 +1550,18 @@ class QuizPage(LearnerOnlyPageMixin, Page):
         default=ShowAnswers.AFTER_ATTEMPT,
         help_text="Explanations and per-option feedback follow the same rule.",
     )
+    marking_days = models.PositiveSmallIntegerField(
+        "written answers marked within (days)",
+        default=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=(
+            "Learners are told to expect their mark within this many days of "
+            "submitting, if the quiz has written-answer questions. Leave blank to "
+            "give no date."
+        ),
+    )
     draw_categories = ParentalManyToManyField(
         QuestionCategory,
         blank=True,
@@ -1310,6 +1606,7 @@ class QuizPage(LearnerOnlyPageMixin, Page):
                 FieldPanel("shuffle_questions"),
                 FieldPanel("shuffle_options"),
                 FieldPanel("show_answers"),
+                FieldPanel("marking_days"),
             ],
             heading="Marking and attempts",
         ),
@@ -1341,6 +1638,19 @@ class AttemptStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class MarkingState(models.TextChoices):
+    """Where a submitted attempt is in marking by a trainer.
+
+    submitted (``NONE``: nothing to mark) or ``AWAITING`` -> ``MARKED`` ->
+    ``REMARKED`` (any number of times). Services in ``assessments.marking`` move it.
+    """
+
+    NONE = "", "Marked automatically"
+    AWAITING = "awaiting", "Awaiting marking"
+    MARKED = "marked", "Marked"
+    REMARKED = "remarked", "Re-marked"
+
+
 class Attempt(models.Model):
     """One go at a quiz by a learner. Numbered 1, 2, ... per learner and quiz.
 
@@ -1367,6 +1677,14 @@ class Attempt(models.Model):
     max_score = models.DecimalField(max_digits=7, decimal_places=2, default=0)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(default=False)
+    marking_state = models.CharField(
+        max_length=10,
+        choices=MarkingState.choices,
+        default=MarkingState.NONE,
+        blank=True,
+    )
+    #: When the learner was told to expect the mark (written answers only).
+    marking_due = models.DateTimeField(null=True, blank=True)
 
     # Learner records, not content: keep them out of Wagtail's reference index.
     wagtail_reference_index_ignore = True
@@ -1383,10 +1701,22 @@ class Attempt(models.Model):
                 name="one_open_attempt",
             ),
         ]
-        indexes = [models.Index(fields=["user", "passed", "quiz"])]
+        indexes = [
+            models.Index(fields=["user", "passed", "quiz"]),
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(marking_state="awaiting"),
+                name="attempt_awaiting_marking",
+            ),
+        ]
+        permissions = [("mark_attempt", "Can mark written answers")]
 
     def __str__(self):
         return f"{self.user} on {self.quiz}, attempt {self.number}"
+
+    @property
+    def awaiting_marking(self) -> bool:
+        return self.marking_state == MarkingState.AWAITING
 
     @property
     def is_open(self) -> bool:
@@ -1443,3 +1773,11 @@ class AttemptQuestion(models.Model):
     @property
     def question_class(self) -> type[Question]:
         return Question.type_for(self.question_type)
+
+
+# The marking workflow's own tables (rubric marks, drafts, re-marks).
+from .marking_models import (  # noqa: E402, F401
+    AttemptMarking,
+    CriterionMark,
+    MarkChange,
+)

@@ -110,8 +110,13 @@ class QuizOverview:
         return self.open_attempt is not None and not self.open_attempt_expired
 
     @property
+    def awaiting(self) -> Attempt | None:
+        """An attempt waiting for a trainer's mark; no new one starts meanwhile."""
+        return next((a for a in self.attempts if a.awaiting_marking), None)
+
+    @property
     def can_start(self) -> bool:
-        if self.can_resume:
+        if self.can_resume or self.awaiting is not None:
             return False
         left = self.attempts_left
         return left is None or left > 0

@@ -23,6 +23,7 @@ from courses.models import Enrolment
 from courses.selectors import course_progress
 from courses.services import step_complete
 
+from .marking import attempt_await_marking
 from .models import Attempt, AttemptQuestion, AttemptStatus, QuizPage
 from .selectors import answers_visible, load_questions
 
@@ -158,6 +159,11 @@ def attempt_start(
             return StartResult(open_attempt, False)
         _grade(attempt=open_attempt, course=enrolment.course, now=now)
         expired = open_attempt
+    if any(a.awaiting_marking for a in attempts):
+        raise ValidationError(
+            "Your last attempt is awaiting marking by a trainer. You can start "
+            "another once it is marked."
+        )
     if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
         raise ValidationError(
             f"You have used all {quiz.max_attempts} attempts at this quiz."
@@ -320,10 +326,17 @@ def _grade(*, attempt: Attempt, course, now: datetime) -> bool:
         item.response_refs = item.question_class.response_refs(
             item.answer_key, response
         )
-        total += item.score
+        if item.score is not None:
+            total += item.score
     if items:
         AttemptQuestion.objects.bulk_update(items, ["score", "response_refs"])
     max_score = sum((Decimal(item.points) for item in items), Decimal("0"))
+    attempt.status = AttemptStatus.SUBMITTED
+    attempt.submitted_at = now
+    if any(item.score is None for item in items):
+        # Written answers wait for a trainer; the result waits with them.
+        attempt_await_marking(attempt=attempt, auto_score=total, now=now)
+        return False
     attempt.score = total
     attempt.max_score = max_score
     attempt.percent = (

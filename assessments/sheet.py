@@ -63,6 +63,8 @@ class QuestionView:
     reviewed: bool = False
     score: Decimal | None = None
     explanation: SafeString | str = ""
+    #: A written-answer question's own part (``WrittenView``).
+    written: Any = None
 
     @property
     def name(self) -> str:

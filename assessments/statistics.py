@@ -56,6 +56,7 @@ from .models import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
+    MarkingState,
     Question,
     QuizPage,
     QuizQuestion,
@@ -89,8 +90,13 @@ def percent_text(value: Decimal | float | None) -> str:
 
 
 def submitted_attempts(*, quiz_ids: Iterable[int] | None = None, first_only=False):
-    """Submitted attempts (of some quizzes), or only each learner's first attempt."""
-    attempts = Attempt.objects.filter(status=AttemptStatus.SUBMITTED)
+    """Submitted attempts (of some quizzes), or only each learner's first attempt.
+
+    Attempts still awaiting a trainer's mark have no result yet, so they wait too.
+    """
+    attempts = Attempt.objects.filter(status=AttemptStatus.SUBMITTED).exclude(
+        marking_state=MarkingState.AWAITING
+    )
     if quiz_ids is not None:
         attempts = attempts.filter(quiz_id__in=list(quiz_ids))
     if first_only:
@@ -139,7 +145,9 @@ def _ancestor_title(levels_up: int) -> Subquery:
 def quiz_statistics_queryset() -> QuerySet[QuizPage]:
     """Every quiz with its course and module titles and, over submitted attempts:
     ``attempt_count``, ``passed_count`` and ``mean_percent`` (one query)."""
-    submitted = Q(attempts__status=AttemptStatus.SUBMITTED)
+    submitted = Q(attempts__status=AttemptStatus.SUBMITTED) & ~Q(
+        attempts__marking_state=MarkingState.AWAITING
+    )
     return QuizPage.objects.annotate(
         course_title=_ancestor_title(2),
         module_title=_ancestor_title(1),

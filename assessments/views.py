@@ -25,6 +25,7 @@ from wagtail.models import Page
 from courses.selectors import course_progress
 
 from . import services
+from .marking_selectors import review_marks
 from .models import AnswerRefused, Attempt, AttemptQuestion, QuizPage
 from .selectors import (
     SHEET_FIELDS,
@@ -322,6 +323,8 @@ def attempt_result(request, attempt_id: int):
     quiz = attempt.quiz
     overview = quiz_overview(user=request.user, quiz=quiz)
     progress = course_progress(course=quiz.course(), user=request.user)
+    sheet = attempt_review(attempt=attempt, show_answers=overview.answers_visible)
+    review_marks(attempt=attempt, sheet=sheet)
     return TemplateResponse(
         request,
         "assessments/attempt_result.html",
@@ -334,8 +337,6 @@ def attempt_result(request, attempt_id: int):
             "next_step": progress.next_step if attempt.passed else None,
             "course_complete": progress.complete,
             "course": progress.course,
-            "sheet": attempt_review(
-                attempt=attempt, show_answers=overview.answers_visible
-            ),
+            "sheet": sheet,
         },
     )

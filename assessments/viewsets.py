@@ -39,6 +39,8 @@ from .admin_views import (
     QuizStatisticsView,
 )
 from .choosers import CategoryChooserViewSet, QuestionChooserViewSet
+from .marking import MARK_PERMISSION
+from .marking_views import MarkAttemptView, MarkingQueueView
 from .models import (
     QUESTION_TYPES,
     Capability,
@@ -361,4 +363,33 @@ class QuizStatisticsViewSet(ViewSet):
                 name="index_results",
             ),
             path("<id:quiz_id>/", QuizStatisticsView.as_view(), name="quiz"),
+        ]
+
+
+class MarkingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(MARK_PERMISSION)
+
+
+class MarkingViewSet(ViewSet):
+    """Reports > Marking: attempts awaiting marking, and the marking screen."""
+
+    name = "marking"
+    url_prefix = "reports/marking"
+    icon = "edit"
+    menu_label = "Marking"
+    menu_name = "marking"
+    menu_order = 105
+    menu_hook = "register_reports_menu_item"
+    menu_item_class = MarkingMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", MarkingQueueView.as_view(), name="index"),
+            path(
+                "results/",
+                MarkingQueueView.as_view(results_only=True),
+                name="index_results",
+            ),
+            path("<id:attempt_id>/", MarkAttemptView.as_view(), name="mark"),
         ]

@@ -3,7 +3,12 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .viewsets import QuestionBankGroup, QuizStatisticsViewSet, question_type_viewsets
+from .viewsets import (
+    MarkingViewSet,
+    QuestionBankGroup,
+    QuizStatisticsViewSet,
+    question_type_viewsets,
+)
 
 register_snippet(QuestionBankGroup)
 for _viewset in question_type_viewsets():
@@ -13,3 +18,8 @@ for _viewset in question_type_viewsets():
 @hooks.register("register_admin_viewset")
 def register_quiz_statistics():
     return QuizStatisticsViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_marking():
+    return MarkingViewSet()

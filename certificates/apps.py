@@ -11,6 +11,7 @@ class CertificatesConfig(AppConfig):
         from courses.signals import (
             completion_extending,
             course_completed,
+            course_completion_withdrawn,
             dashboard_extending,
         )
         from training.signals import personal_data_export
@@ -20,6 +21,7 @@ class CertificatesConfig(AppConfig):
             completion_certificate,
             dashboard_certificates,
             issue_on_course_completed,
+            revoke_on_completion_withdrawn,
         )
         from .selectors import personal_data
 
@@ -34,4 +36,8 @@ class CertificatesConfig(AppConfig):
         )
         personal_data_export.connect(
             personal_data, dispatch_uid="certificates.personal_data"
+        )
+        course_completion_withdrawn.connect(
+            revoke_on_completion_withdrawn,
+            dispatch_uid="certificates.revoke_on_completion_withdrawn",
         )

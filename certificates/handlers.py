@@ -5,7 +5,8 @@ import logging
 from courses.signals import PageExtension
 
 from .addresses import PublicAddressMissing
-from .services import certificate_issue
+from .models import Certificate, CertificateStatus
+from .services import certificate_issue, certificate_revoke
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +41,12 @@ def completion_certificate(*, request, **kwargs):
         card_template="certificates/includes/completion_certificate.html",
         scripts=["certificates/copy-link.js"],
     )
+
+
+def revoke_on_completion_withdrawn(sender, *, completion, by, reason, **kwargs):
+    """``courses.signals.course_completion_withdrawn`` -> revoke the certificate
+    issued for that completion (a trainer confirmed it), in the same transaction."""
+    for certificate in Certificate.objects.filter(
+        completion=completion, status=CertificateStatus.VALID
+    ):
+        certificate_revoke(certificate=certificate, by=by, reason=reason[:480])

@@ -20,7 +20,7 @@ from .models import (
     StepCompletion,
 )
 from .selectors import course_progress
-from .signals import course_completed
+from .signals import course_completed, course_completion_withdrawn
 
 REFLECTION_MAX_LENGTH = 10_000
 
@@ -129,3 +129,39 @@ def course_completion_check(
     if created:
         course_completed.send(sender=CourseCompletion, completion=completion)
     return completion, created
+
+
+@transaction.atomic
+def course_completion_withdraw(
+    *, completion: CourseCompletion, by, reason: str
+) -> None:
+    """Undo a completion whose requirements no longer hold (a quiz pass was
+    re-marked as a fail), after a trainer confirmed it.
+
+    ``course_completion_withdrawn`` is sent first, so certificates can revoke the
+    certificate issued for it; then the completion is deleted, and passing again
+    later records a new one.
+    """
+    completion = CourseCompletion.objects.select_for_update().get(pk=completion.pk)
+    course_completion_withdrawn.send(
+        sender=CourseCompletion, completion=completion, by=by, reason=reason
+    )
+    completion.delete()
+
+
+@transaction.atomic
+def step_withdraw(*, user, page: Page, course: CoursePage, by, reason: str) -> bool:
+    """Undo a finished step (a quiz pass re-marked as a fail).
+
+    If the course was complete and no longer is, its completion is withdrawn too
+    (``course_completion_withdraw``). Returns whether a completion was withdrawn.
+    """
+    StepCompletion.objects.filter(user=user, page=page).delete()
+    completion = CourseCompletion.objects.filter(user=user, course=course).first()
+    if (
+        completion is None
+        or course_progress(course=course, user=user).all_required_done
+    ):
+        return False
+    course_completion_withdraw(completion=completion, by=by, reason=reason)
+    return True

@@ -61,3 +61,9 @@ class PageExtension:
 def gathered(signal: Signal, **kwargs) -> list:
     """Every receiver's answer to ``signal``, in the order they connected."""
     return [answer for _, answer in signal.send(sender=None, **kwargs) if answer]
+
+
+#: Sent when a completion is withdrawn (a re-mark turned the pass it rested on into
+#: a fail), inside the transaction, before the completion is deleted, with
+#: ``completion``, ``by`` (who decided) and ``reason``. Certificates revoke theirs.
+course_completion_withdrawn = Signal()

@@ -17,9 +17,11 @@ from assessments.models import (
     QuestionCategory,
     QuizPage,
     QuizQuestion,
+    RubricCriterion,
     Scenario,
     SingleChoiceQuestion,
     TrueFalseQuestion,
+    WrittenAnswerQuestion,
 )
 from certificates.codes import code_display, code_generate
 from certificates.models import Certificate, CourseCertificateSettings
@@ -229,6 +231,36 @@ class MatchingQuestionFactory(_QuestionFactory):
                 question=obj, left=left, right=right, sort_order=order
             )
         MatchingDistractor.objects.create(question=obj, text="Stalking", sort_order=0)
+
+
+class WrittenAnswerQuestionFactory(_QuestionFactory):
+    """A written-answer question worth 4 marks: two criteria of 2 marks, unless
+    ``criteria=[(description, max_marks), ...]`` (their total sets the points)."""
+
+    class Meta:
+        model = WrittenAnswerQuestion
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"written-{n}")
+    points = 4
+    word_limit = 100
+    marking_guidance = "<p>Look for safety first.</p>"
+    suggested_answer = "<p>Ask about safety, then record and refer.</p>"
+
+    @factory.post_generation
+    def criteria(obj, create, extracted, **kwargs):
+        specs = extracted or [("Puts safety first", 2), ("Records and refers", 2)]
+        for order, (description, max_marks) in enumerate(specs):
+            RubricCriterion.objects.create(
+                question=obj,
+                description=description,
+                max_marks=max_marks,
+                sort_order=order,
+            )
+        total = sum(max_marks for _, max_marks in specs)
+        if obj.points != total:
+            obj.points = total
+            obj.save(update_fields=["points"])
 
 
 QUESTION_FACTORIES = [

@@ -46,3 +46,26 @@ def plain_text(text: str | None) -> str:
     return html.unescape(
         bleach.clean(text or "", tags=set(), strip=True, strip_comments=True)
     )
+
+
+# --- learners' written answers ------------------------------------------------------
+# A written answer in "limited rich text" may carry paragraphs, emphasis and lists,
+# nothing else: no links, headings or attributes of any kind.
+ANSWER_TAGS = frozenset({"p", "br", "strong", "b", "em", "i", "ul", "ol", "li"})
+
+
+def clean_answer_html(html: str | None) -> str:
+    """A learner's rich-text answer reduced to the answer allow-list."""
+    return bleach.clean(
+        html or "", tags=ANSWER_TAGS, attributes={}, strip=True, strip_comments=True
+    ).strip()
+
+
+def safe_answer_html(html: str | None) -> SafeString:
+    """A learner's rich-text answer, cleaned again and marked safe for a template."""
+    return mark_safe(clean_answer_html(html))  # noqa: S308 - output of the allow-list
+
+
+def word_count(text: str | None) -> int:
+    """Words in ``text`` once any markup is removed (what a word limit counts)."""
+    return len(plain_text((text or "").replace("<", " <")).split())

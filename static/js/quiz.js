@@ -20,7 +20,7 @@
   function fieldsetData(fieldset) {
     var data = new FormData();
     data.append("question", fieldset.getAttribute("data-question"));
-    fieldset.querySelectorAll("input, select").forEach(function (el) {
+    fieldset.querySelectorAll("input, select, textarea").forEach(function (el) {
       if (!el.name || el.disabled || el.type === "hidden") return;
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
       data.append(el.name, el.value);
@@ -59,9 +59,7 @@
       });
   }
 
-  form.addEventListener("change", function (event) {
-    var fieldset = event.target.closest("fieldset[data-question]");
-    if (!fieldset) return;
+  function queueSave(fieldset) {
     var key = fieldset.getAttribute("data-question");
     var sequence = ++latest;
     if (fieldset.querySelector("[aria-invalid=true]")) {
@@ -73,6 +71,22 @@
     queues[key] = (queues[key] || Promise.resolve()).then(function () {
       return save(fieldset, sequence);
     });
+  }
+
+  form.addEventListener("change", function (event) {
+    var fieldset = event.target.closest("fieldset[data-question]");
+    if (fieldset) queueSave(fieldset);
+  });
+
+  // Written answers are saved a moment after the learner stops typing too.
+  var typing = {};
+  form.addEventListener("input", function (event) {
+    if (!event.target.matches("textarea[data-written]")) return;
+    var fieldset = event.target.closest("fieldset[data-question]");
+    if (!fieldset) return;
+    var key = fieldset.getAttribute("data-question");
+    clearTimeout(typing[key]);
+    typing[key] = setTimeout(function () { queueSave(fieldset); }, 2000);
   });
 
   var clock = document.querySelector("[data-deadline]");

@@ -85,6 +85,7 @@ def test_question_bank_size_types_and_explanations():
         "true_false",
         "ordering",
         "matching",
+        "written",
     }
     assert sum(1 for q in bank.values() if q.get("scenario")) >= 10
     for key, question in bank.items():

@@ -26,6 +26,28 @@ def load_demo():
     call_command("load_demo", force=True, root=DEMO, stdout=io.StringIO())
 
 
+def full_marks(attempt):
+    """A trainer releases full marks for an attempt's written answers, if any."""
+    from assessments.marking import CriterionInput, marking_save, written_items
+    from assessments.models import AttemptMarking
+
+    attempt.refresh_from_db()
+    if not attempt.awaiting_marking:
+        return attempt
+    marks = {
+        (item.position, c["id"]): CriterionInput(marks=c["max_marks"])
+        for item in written_items(attempt)
+        for c in item.answer_key["criteria"]
+    }
+    return marking_save(
+        attempt=attempt,
+        trainer=User.objects.get(email="trainer@example.org"),
+        version=AttemptMarking.objects.get(attempt=attempt).version,
+        marks=marks,
+        release=True,
+    ).attempt
+
+
 def counts():
     return {
         model.__name__: model.objects.count()
@@ -59,10 +81,11 @@ def test_demo_loads_once_and_the_foundation_course_can_be_completed(settings):
                 lesson_complete(user=learner, lesson=step.page)
             else:
                 attempt = attempt_start(user=learner, quiz=step.page, rng=rng).attempt
-                result = attempt_submit(
+                attempt_submit(
                     user=learner, attempt=attempt, answers=model_answers(attempt)
                 )
-                assert result.attempt.passed, f"{step.page.title} cannot be passed"
+                passed = full_marks(attempt).passed
+                assert passed, f"{step.page.title} cannot be passed"
     progress = course_progress(course=foundation, user=learner)
     assert progress.complete
     assert Certificate.objects.filter(user=learner, course=foundation).exists()
@@ -79,7 +102,5 @@ def test_every_quiz_can_be_passed_with_its_model_answers():
     for quiz in QuizPage.objects.live():
         attempt = attempt_start(user=learner, quiz=quiz, rng=rng).attempt
         assert attempt.items.exists(), f"{quiz.title} draws no questions"
-        result = attempt_submit(
-            user=learner, attempt=attempt, answers=model_answers(attempt)
-        )
-        assert result.attempt.percent >= quiz.pass_mark, quiz.title
+        attempt_submit(user=learner, attempt=attempt, answers=model_answers(attempt))
+        assert full_marks(attempt).percent >= quiz.pass_mark, quiz.title

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from assessments import demo as assessments_demo
-from assessments import demo_people
+from assessments import demo_marking, demo_people
 from certificates import demo as certificates_demo
 from courses.demo import load_catalogue
 from training.demo import demo_accounts_ensure
@@ -84,6 +84,8 @@ class Command(BaseCommand):
             assessments_demo.load,
             # Demo learners from people.yaml, working through their courses.
             demo_people.load,
+            # Their written answers marked by a demo trainer; a few left waiting.
+            demo_marking.load,
             # Their certificates: revoked and expired ones made so; prints links.
             certificates_demo.load,
         ]

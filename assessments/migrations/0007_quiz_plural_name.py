@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_passed_quizzes_as_step_completions'),
+        ('assessments', '0006_trainers_mark_written_answers'),
     ]
 
     operations = [
