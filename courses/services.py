@@ -3,15 +3,20 @@ courses. Views and other apps call these; nothing else writes these records."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from training.models import MembershipStatus
+
 from .models import (
+    Assignment,
+    AssignmentReminder,
     CourseCompletion,
     CoursePage,
     Enrolment,
@@ -129,3 +134,109 @@ def course_completion_check(
     if created:
         course_completed.send(sender=CourseCompletion, completion=completion)
     return completion, created
+
+
+# --- Assignments ------------------------------------------------------------------
+
+
+def _assignment_check(*, course: CoursePage, due_on: date, today: date) -> None:
+    if not course.live:
+        raise ValidationError(
+            f"“{course.title}” is a draft, so it cannot be assigned. "
+            "Choose a published course."
+        )
+    if due_on < today:
+        raise ValidationError(
+            f"The due date {due_on:%-d %B %Y} has passed. Choose today or a later date."
+        )
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    organisation,
+    users: Iterable,
+    course: CoursePage,
+    due_on: date,
+    assigned_by=None,
+    now: datetime | None = None,
+) -> list[Assignment]:
+    """Assign ``course`` to each of ``users`` (current members of ``organisation``)
+    with a due date, enrolling them on it.
+
+    Assigning a course someone already has changes its due date (reminders follow
+    the new date). Refuses a draft course and a date in the past; nothing is saved
+    then. Returns the assignments, new or changed.
+    """
+    now = now or timezone.now()
+    _assignment_check(course=course, due_on=due_on, today=timezone.localdate(now))
+    user_ids = {user.pk for user in users}
+    members = set(
+        organisation.memberships.filter(
+            status=MembershipStatus.ACTIVE, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+    if user_ids - members:
+        raise ValidationError(
+            "Courses can be assigned only to people in your organisation."
+        )
+    if not user_ids:
+        raise ValidationError("Choose at least one person to assign the course to.")
+    existing = {
+        a.user_id: a
+        for a in Assignment.objects.select_for_update().filter(
+            course=course, user_id__in=user_ids
+        )
+    }
+    result = []
+    for user_id in sorted(user_ids):
+        assignment = existing.get(user_id)
+        if assignment is None:
+            assignment = Assignment(user_id=user_id, course=course, assigned_at=now)
+        assignment.organisation = organisation
+        assignment.due_on = due_on
+        assignment.assigned_by = assigned_by
+        result.append(assignment)
+    Assignment.objects.bulk_create([a for a in result if a.pk is None], batch_size=500)
+    Assignment.objects.bulk_update(
+        [a for a in result if a.user_id in existing],
+        ["organisation", "due_on", "assigned_by"],
+        batch_size=500,
+    )
+    enrolled = set(
+        Enrolment.objects.filter(course=course, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(user_id=user_id, course=course, enrolled_at=now)
+            for user_id in sorted(user_ids - enrolled)
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return result
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment) -> None:
+    """The manager no longer requires the course. The learner stays enrolled and
+    keeps their progress."""
+    assignment.delete()
+
+
+def assignments_move(*, source, target) -> None:
+    """``training.signals.organisation_merged``: assignments follow the merge."""
+    Assignment.objects.filter(organisation=source).update(organisation=target)
+
+
+@transaction.atomic
+def assignment_reminder_record(
+    *, assignment: Assignment, kind: str
+) -> tuple[AssignmentReminder, bool]:
+    """Record that a reminder of ``kind`` is due for the assignment's current due
+    date; ``created`` is False if one was already recorded (so it is sent once)."""
+    return AssignmentReminder.objects.get_or_create(
+        assignment=assignment, kind=kind, due_on=assignment.due_on
+    )
