@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "certificates"
 urlpatterns = [
@@ -14,4 +14,8 @@ urlpatterns = [
         views.download,
         name="download",
     ),
+    # A manager's "My team" (organisation, assignments, certificates).
+    path("my-team/", team_views.team, name="team"),
+    path("my-team/export.csv", team_views.team_export, name="team_export"),
+    path("my-team/people/<id:user_id>/", team_views.team_person, name="team_person"),
 ]

@@ -22,6 +22,7 @@ account_patterns = [
     path("profile/", views.profile, name="profile"),
     path("my-data/", views.data_export, name="data_export"),
     path("delete/", views.account_delete, name="account_delete"),
+    path("organisation/leave/", views.organisation_leave, name="organisation_leave"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),
@@ -58,6 +59,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(account_patterns)),
+    path("my-team/requests/", views.team_requests, name="team_requests"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
     path("", include("certificates.urls")),

@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from . import services
 from .forms import ProfileForm, SignupForm
+from .models import Membership, MembershipStatus
+from .permissions import manager_required
+from .selectors import current_membership, pending_requests
 
 
 def _safe_next(request, default: str) -> str:
@@ -52,8 +55,17 @@ def profile(request):
         messages.success(request, "Your details are saved.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "membership": current_membership(user=request.user),
+        "pending": Membership.objects.filter(
+            user=request.user, status=MembershipStatus.PENDING
+        )
+        .select_related("organisation")
+        .first(),
+    }
     return TemplateResponse(
-        request, "registration/profile.html", {"form": form}, status=status
+        request, "registration/profile.html", context, status=status
     )
 
 
@@ -87,3 +99,50 @@ def account_delete(request):
         {"error": error},
         status=400 if error else 200,
     )
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def team_requests(request):
+    """A manager approves or declines requests to join their organisation."""
+    organisation = request.organisation
+    if request.method == "POST":
+        membership = get_object_or_404(
+            Membership,
+            pk=request.POST.get("membership")
+            if request.POST.get("membership", "").isdigit()
+            else None,
+            organisation=organisation,
+            status=MembershipStatus.PENDING,
+        )
+        approve = request.POST.get("decision") == "approve"
+        services.membership_decide(membership=membership, approve=approve)
+        name = membership.user.full_name
+        if approve:
+            messages.success(request, f"{name} is now in {organisation.name}.")
+        else:
+            messages.info(request, f"{name}'s request is declined.")
+        return redirect("team_requests")
+    return TemplateResponse(
+        request,
+        "training/team_requests.html",
+        {
+            "organisation": organisation,
+            "requests": pending_requests(organisation=organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def organisation_leave(request):
+    """The learner leaves their organisation: its managers stop seeing them."""
+    membership = current_membership(user=request.user)
+    if membership is not None:
+        services.membership_end(membership=membership)
+        messages.success(
+            request,
+            f"You have left {membership.organisation.name}. Its managers no longer "
+            "see your training.",
+        )
+    return redirect("profile")
