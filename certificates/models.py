@@ -322,3 +322,29 @@ class SigningKey(models.Model):
 
     def __str__(self):
         return self.key_id
+
+
+class ManagerDigest(models.Model):
+    """The weekly email to a manager about their team, recorded so it goes out
+    once a week however often the digest job runs."""
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "training.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField(help_text="The Monday of the week it covers.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manager", "organisation", "week"],
+                name="one_manager_digest_a_week",
+            )
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.manager}, week of {self.week}"

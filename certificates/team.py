@@ -382,3 +382,56 @@ def team_charts(*, organisation: Organisation) -> TeamCharts:
         ),
     )
     return TeamCharts(completion=completion, expiring=expiring)
+
+
+@dataclass(frozen=True)
+class TeamDigest:
+    """What a manager's weekly email says: names with what is overdue, due soon,
+    and which certificates expire soon."""
+
+    overdue: list[tuple[str, str, date]]
+    due_soon: list[tuple[str, str, date]]
+    expiring: list[tuple[str, str, date]]
+
+
+def team_digest(*, organisation: Organisation, limit: int = 50) -> TeamDigest:
+    today = timezone.localdate()
+    now = timezone.now()
+    members = team_members(organisation=organisation).values("pk")
+    open_assignments = (
+        Assignment.objects.filter(
+            organisation=organisation, user_id__in=members, course__live=True
+        )
+        .exclude(
+            Exists(
+                CourseCompletion.objects.filter(
+                    user_id=OuterRef("user_id"), course_id=OuterRef("course_id")
+                )
+            )
+        )
+        .order_by("due_on", "user__full_name")
+        .values_list("user__full_name", "course__title", "due_on")
+    )
+    expiring = (
+        _current_certificates()
+        .filter(
+            user_id__in=members,
+            status=CertificateStatus.VALID,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=EXPIRING_DAYS),
+        )
+        .order_by("expires_at")
+        .values_list("holder_name", "course_title", "expires_at")
+    )
+    return TeamDigest(
+        overdue=list(open_assignments.filter(due_on__lt=today)[:limit]),
+        due_soon=list(
+            open_assignments.filter(
+                due_on__gte=today, due_on__lte=today + timedelta(DUE_SOON_DAYS)
+            )[:limit]
+        ),
+        expiring=[
+            (name, title, timezone.localdate(when))
+            for name, title, when in expiring[:limit]
+        ],
+    )

@@ -233,3 +233,14 @@ CERTIFICATE_VERIFY_PROXY_COUNT = int(
 )
 # The largest file "Check a PDF" accepts. Uploads are read into memory, never stored.
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
+
+# --- Organisations: reminders and digests ---------------------------------------------
+# Assignment reminders go to learners this many days before the due date, and once
+# when overdue; managers get a weekly digest. Periodic jobs are run by the scheduler.
+ASSIGNMENT_REMINDER_DAYS_BEFORE = int(
+    os.environ.get("ASSIGNMENT_REMINDER_DAYS_BEFORE", "7")
+)
+SCHEDULED_TASKS = [
+    {"task": "courses.tasks.assignment_reminders_send", "every": 60 * 60},
+    {"task": "certificates.tasks.manager_digests_send", "every": 60 * 60},
+]
