@@ -275,3 +275,41 @@ class Membership(models.Model):
             self.status == MembershipStatus.ACTIVE
             and self.role == MembershipRole.MANAGER
         )
+
+
+class Invitation(models.Model):
+    """An email inviting someone to join an organisation, from its manager (one at a
+    time or from a CSV file). One per organisation and email address, so uploading
+    the same file again invites nobody twice. Accepted at /join/invitation/<token>/.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    job_role = models.CharField(
+        max_length=32, choices=JobRole.choices, default=JobRole.OTHER
+    )
+    token = models.CharField(max_length=64, unique=True, default=invite_token_new)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("email"), name="one_invitation_per_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.organisation}"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import (
+    Invitation,
     Membership,
     MembershipRole,
     MembershipStatus,
@@ -263,3 +264,73 @@ def organisation_merge(*, source: Organisation, target: Organisation) -> Organis
     ).exclude(organisation=target.name).update(organisation=target.name)
     source.delete()
     return target
+
+
+# --- Invitations ------------------------------------------------------------------
+
+
+@transaction.atomic
+def invitations_create(
+    *, organisation: Organisation, rows, invited_by: User | None = None
+) -> list[Invitation]:
+    """Invite the people in ``rows`` (the plan's rows to invite: email, full name,
+    job role), once each: an address already invited to the organisation is
+    skipped, so confirming the same file twice creates nothing the second time.
+    Emails go out from a task after commit. Returns the new invitations."""
+    emails = [row.email.lower() for row in rows]
+    existing = set(
+        Invitation.objects.filter(
+            organisation=organisation, email__in=emails
+        ).values_list("email", flat=True)
+    )
+    new = []
+    seen = set(existing)
+    for row in rows:
+        email = row.email.lower()
+        if email in seen:
+            continue
+        seen.add(email)
+        new.append(
+            Invitation(
+                organisation=organisation,
+                email=email,
+                full_name=row.full_name,
+                job_role=row.job_role,
+                invited_by=invited_by,
+            )
+        )
+    Invitation.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    created = list(
+        Invitation.objects.filter(
+            organisation=organisation,
+            email__in=[i.email for i in new],
+            sent_at__isnull=True,
+            accepted_at__isnull=True,
+        )
+    )
+    ids = [invitation.pk for invitation in created]
+    if ids:
+        from .tasks import invitations_send
+
+        transaction.on_commit(lambda: invitations_send.enqueue(invitation_ids=ids))
+    return created
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User, now: datetime | None = None
+) -> Membership:
+    """The invited person joins the organisation (ending any other membership)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation is for {invitation.email}. Sign in with that address "
+            "to accept it."
+        )
+    membership = membership_start(
+        user=user, organisation=invitation.organisation, now=now
+    )
+    if invitation.accepted_at is None:
+        invitation.accepted_at = now or timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
