@@ -1,4 +1,5 @@
-"""A manager's "My team": the dashboard, one person's page and the CSV export.
+"""A manager's "My team": the dashboard, one person's page and the CSV export; and a
+learner's own CPD record (HTML, CSV, PDF).
 
 Every view is wrapped in ``manager_required`` and reads only through
 ``certificates.team``, scoped to ``request.organisation``: a person from another
@@ -8,9 +9,10 @@ organisation, or one who has left, is a 404.
 import csv
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,6 +22,8 @@ from training.permissions import manager_required
 from training.selectors import pending_requests
 from training.spreadsheets import Echo, cell_safe
 
+from .cpd import cpd_pdf, cpd_record
+from .rendering import CertificateRenderError
 from .team import (
     SORTS,
     TeamFilter,
@@ -186,4 +190,63 @@ def team_export(request):
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="my-team.csv"'
+    return response
+
+
+# --- A learner's CPD record ---------------------------------------------------------
+
+
+@login_required
+def cpd(request):
+    return TemplateResponse(
+        request, "certificates/cpd.html", {"record": cpd_record(user=request.user)}
+    )
+
+
+@login_required
+def cpd_csv(request):
+    record = cpd_record(user=request.user)
+    writer = csv.writer(Echo())
+    lines = [
+        writer.writerow(["Year", "Course", "Completed", "Certificate", "CPD hours"])
+    ]
+    for year in record.years:
+        for entry in year.entries:
+            lines.append(
+                writer.writerow(
+                    [
+                        cell_safe(cell)
+                        for cell in (
+                            year.year,
+                            entry.course_title,
+                            entry.completed_on.isoformat(),
+                            entry.certificate_code,
+                            entry.hours_text,
+                        )
+                    ]
+                )
+            )
+        lines.append(
+            writer.writerow(
+                [year.year, f"Total for {year.year}", "", "", year.total_text]
+            )
+        )
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-cpd-record.csv"'
+    return response
+
+
+@login_required
+def cpd_download(request):
+    try:
+        data = cpd_pdf(record=cpd_record(user=request.user))
+    except CertificateRenderError as error:
+        return TemplateResponse(
+            request,
+            "certificates/cpd.html",
+            {"record": cpd_record(user=request.user), "pdf_error": str(error)},
+            status=422,
+        )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="my-cpd-record.pdf"'
     return response
