@@ -165,3 +165,34 @@ def test_saving_a_second_current_membership_in_the_admin_ends_the_first(
     person.refresh_from_db()
     assert person.organisation == second.name
     assert person.memberships.get(organisation=first).status == "ended"
+
+
+def test_data_export_and_deletion_include_memberships_and_assignments(client, course):
+    import json
+
+    from django.urls import reverse
+
+    old, new = (
+        OrganisationFactory(name="Old Service"),
+        OrganisationFactory(name="New Service"),
+    )
+    person = make_member(old)
+    services.membership_start(user=person, organisation=new)
+    Assignment.objects.create(
+        user=person, course=course, organisation=new, due_on="2030-01-31"
+    )
+    client.force_login(person)
+    data = json.loads(client.get(reverse("data_export")).content)
+    history = {(m["organisation"], m["status"]) for m in data["account"]["memberships"]}
+    assert history == {("Old Service", "Left"), ("New Service", "Current")}
+    assert data["assignments"] == [
+        {
+            "course": course.title,
+            "organisation": "New Service",
+            "due_on": "2030-01-31",
+            "assigned_at": data["assignments"][0]["assigned_at"],
+        }
+    ]
+    client.post(reverse("account_delete"), {"password": "correct-horse-9"})
+    assert not Membership.objects.filter(user_id=person.pk).exists()
+    assert not Assignment.objects.filter(user_id=person.pk).exists()
