@@ -30,8 +30,9 @@ from training.sanitiser import plain_text
 
 from .codes import code_generate
 from .models import Certificate, CertificateStatus, PdfState, SigningKey
+from .recertification import renewal_for
 from .rendering import CertificateRenderError, certificate_render, format_hours
-from .selectors import add_months, issuer_for_course, utc_iso, verify_url_for
+from .selectors import issuer_for_course, utc_iso, verify_url_for
 from .signing import (
     SigningKeyError,
     active_key_pair,
@@ -112,7 +113,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
     course, user = completion.course, completion.user
     issuer = issuer_for_course(course=course)
     code = _new_code()
-    validity = course.certificate_validity_months
+    renewal = renewal_for(completion=completion)
     certificate = Certificate(
         code=code,
         user=user,
@@ -124,7 +125,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         cpd_hours=course.hours,
         completed_on=timezone.localdate(completion.completed_at),
         **_issuer_fields(issuer=issuer, code=code),
-        expires_at=add_months(completion.completed_at, validity) if validity else None,
+        expires_at=renewal.expires_at,
     )
     try:
         with transaction.atomic():
@@ -135,6 +136,11 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         if existing is None:
             raise
         return existing
+    if renewal.old is not None:
+        # A refresher renews the old certificate, which now verifies as superseded.
+        Certificate.objects.filter(pk=renewal.old.pk).update(
+            status=CertificateStatus.SUPERSEDED, superseded_by=certificate
+        )
     certificate_produce(certificate=certificate)
     log(instance=certificate, action="certificates.issue", user=None)
     _notify_on_commit(certificate)

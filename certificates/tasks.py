@@ -1,5 +1,5 @@
 """Background work for certificates that reads every stage: the managers' weekly
-digest (and, later in this module, recertification reminders).
+digest and recertification reminders.
 
 Periodic tasks are listed in ``SCHEDULED_TASKS``. Each records what it is about to
 send before sending it, under a unique constraint, so running a job twice sends
@@ -11,13 +11,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
 from training.models import Membership, MembershipRole, MembershipStatus
+from training.selectors import current_membership, team_managers
 
-from .models import ManagerDigest
+from .models import Certificate, CertificateReminder, CertificateStatus, ManagerDigest
+from .recertification import reminder_days
 from .team import team_digest
 
 
@@ -75,4 +78,108 @@ def manager_digest_email(*, digest_id: int) -> bool:
         )
         digest.sent_at = timezone.now()
         digest.save(update_fields=["sent_at"])
+    return True
+
+
+# --- Recertification reminders ------------------------------------------------------
+
+
+@task()
+def recertification_reminders_send() -> int:
+    """Record the reminder due now for each certificate nearing expiry: the latest
+    point (90, 30, 7 days...) it has reached, once per certificate and point."""
+    points = reminder_days()
+    if not points:
+        return 0
+    now = timezone.now()
+    count = 0
+    nearing = (
+        Certificate.objects.filter(
+            status=CertificateStatus.VALID,
+            user__isnull=False,
+            user__is_active=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=points[0]),
+        )
+        .exclude(Exists(Certificate.objects.filter(superseded_by=OuterRef("pk"))))
+        .values_list("pk", "expires_at")
+    )
+    for pk, expires_at in list(nearing):
+        days_left = (expires_at - now).total_seconds() / 86400
+        point = min(p for p in points if days_left <= p)
+        try:
+            with transaction.atomic():
+                reminder, created = CertificateReminder.objects.get_or_create(
+                    certificate_id=pk, days_before=point
+                )
+                if created:
+                    count += 1
+                    transaction.on_commit(
+                        lambda rid=reminder.pk: recertification_reminder_email.enqueue(
+                            reminder_id=rid
+                        )
+                    )
+        except IntegrityError:
+            continue
+    return count
+
+
+@task()
+def recertification_reminder_email(*, reminder_id: int) -> bool:
+    """Email one recorded reminder to the holder and their managers, once."""
+    with transaction.atomic():
+        reminder = (
+            CertificateReminder.objects.select_for_update(of=("self",))
+            .select_related(
+                "certificate__user", "certificate__course__refresher_course"
+            )
+            .filter(pk=reminder_id, sent_at__isnull=True)
+            .first()
+        )
+        if reminder is None:
+            return False
+        certificate = reminder.certificate
+        holder = certificate.user
+        course = certificate.course
+        refresher = course.refresher_course if course else None
+        base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        context = {
+            "certificate": certificate,
+            "holder": holder,
+            "refresher": refresher if refresher and refresher.live else None,
+            "refresher_url": base_url + refresher.url
+            if refresher and refresher.live and refresher.url
+            else "",
+            "base_url": base_url,
+        }
+        subject = (
+            f"Your certificate for {certificate.course_title} expires on "
+            f"{certificate.expires_on:%-d %B %Y}"
+        )
+        send_mail(
+            subject,
+            render_to_string("certificates/email/recertification_holder.txt", context),
+            None,
+            [holder.email],
+        )
+        membership = current_membership(user=holder)
+        if membership is not None:
+            managers = [
+                m.email
+                for m in team_managers(organisation=membership.organisation)
+                if m.pk != holder.pk
+            ]
+            if managers:
+                send_mail(
+                    f"{certificate.holder_name}'s certificate expires on "
+                    f"{certificate.expires_on:%-d %B %Y}",
+                    render_to_string(
+                        "certificates/email/recertification_manager.txt",
+                        {**context, "organisation": membership.organisation},
+                    ),
+                    None,
+                    managers,
+                )
+        reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["sent_at"])
     return True

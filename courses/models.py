@@ -84,6 +84,15 @@ class CoursePage(Page):
         blank=True,
         help_text="How long a certificate stays valid. Leave blank for no expiry.",
     )
+    refresher_course = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refreshes",
+        help_text="A shorter course that renews this course's certificate. It opens "
+        "to holders when their certificate is about to expire (or has expired).",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -94,7 +103,11 @@ class CoursePage(Page):
         FieldPanel("content_note"),
         FieldPanel("learning_outcomes"),
         MultiFieldPanel(
-            [FieldPanel("sequential"), FieldPanel("certificate_validity_months")],
+            [
+                FieldPanel("sequential"),
+                FieldPanel("certificate_validity_months"),
+                FieldPanel("refresher_course"),
+            ],
             heading="Completion and certificate",
         ),
     ]

@@ -3,10 +3,12 @@ courses. Views and other apps call these; nothing else writes these records."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,12 +35,48 @@ REFLECTION_MAX_LENGTH = 10_000
 def enrolment_create(
     *, user, course: CoursePage, now: datetime | None = None
 ) -> tuple[Enrolment, bool]:
-    """Enrol a learner; enrolling again returns the existing enrolment."""
+    """Enrol a learner; enrolling again returns the existing enrolment.
+
+    A refresher course (one another course names as its refresher) opens only to
+    learners who completed a course it refreshes and whose certificate is in its
+    recertification window: from the first reminder point before it expires."""
     if not course.live:
         raise ValidationError("This course is not open for enrolment.")
+    existing = Enrolment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing, False
+    _refresher_check(user=user, course=course, now=now or timezone.now())
     return Enrolment.objects.get_or_create(
         user=user, course=course, defaults={"enrolled_at": now or timezone.now()}
     )
+
+
+def _refresher_check(*, user, course: CoursePage, now: datetime) -> None:
+    refreshed = list(CoursePage.objects.filter(refresher_course=course))
+    if not refreshed:
+        return
+    window = max(getattr(settings, "RECERTIFICATION_REMINDER_DAYS", [90]) or [0])
+    for completion in CourseCompletion.objects.filter(
+        user=user, course__in=refreshed
+    ).select_related("course"):
+        months = completion.course.certificate_validity_months
+        if months is None:
+            continue
+        expires = _add_months(completion.completed_at, months)
+        if expires - timedelta(days=window) <= now:
+            return
+    titles = " or ".join(f"“{c.title}”" for c in refreshed)
+    raise ValidationError(
+        f"This refresher opens {window} days before your certificate for {titles} "
+        "expires, and stays open after it has expired."
+    )
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
 
 
 def _require_open(*, user, lesson: LessonPage):

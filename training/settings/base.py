@@ -240,7 +240,15 @@ CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
 ASSIGNMENT_REMINDER_DAYS_BEFORE = int(
     os.environ.get("ASSIGNMENT_REMINDER_DAYS_BEFORE", "7")
 )
+# Certificate holders and their managers are reminded this many days before expiry;
+# the first point also opens a course's refresher to the holder.
+RECERTIFICATION_REMINDER_DAYS = [
+    int(days)
+    for days in os.environ.get("RECERTIFICATION_REMINDER_DAYS", "90,30,7").split(",")
+    if days.strip()
+]
 SCHEDULED_TASKS = [
     {"task": "courses.tasks.assignment_reminders_send", "every": 60 * 60},
     {"task": "certificates.tasks.manager_digests_send", "every": 60 * 60},
+    {"task": "certificates.tasks.recertification_reminders_send", "every": 60 * 60},
 ]
