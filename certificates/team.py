@@ -33,9 +33,9 @@ from courses.models import (
     Assignment,
     CourseCompletion,
     Enrolment,
-    LessonCompletion,
+    StepCompletion,
 )
-from courses.selectors import _count, progress_report_queryset
+from courses.reports import _count, progress_report_queryset
 from training.models import Membership, MembershipStatus, Organisation
 from training.selectors import team_members
 
@@ -146,7 +146,7 @@ def team_queryset(
                 ).values("started_at")[:1]
             ),
             last_activity=Greatest(
-                _latest(LessonCompletion.objects.filter(user_id=user), "completed_at"),
+                _latest(StepCompletion.objects.filter(user_id=user), "completed_at"),
                 _latest(Attempt.objects.filter(user_id=user), "started_at"),
                 _latest(Enrolment.objects.filter(user_id=user), "enrolled_at"),
             ),

@@ -14,9 +14,9 @@ from django.utils import timezone
 from courses.models import (
     Assignment,
     Enrolment,
-    LessonCompletion,
     LessonPage,
     ReflectionAnswer,
+    StepCompletion,
 )
 from tests.factories import (
     CertificateFactory,
@@ -78,7 +78,7 @@ def test_the_dashboard_shows_progress_due_dates_and_certificates(
     late = make_member(org_a, full_name="Lee Late")
     _assign(late, course, org_a, today - datetime.timedelta(days=3))
     first = LessonPage.objects.descendant_of(course).order_by("path").first()
-    LessonCompletion.objects.create(user=late, lesson=first)
+    StepCompletion.objects.create(user=late, page=first)
     done = make_member(org_a, full_name="Dee Done")
     CertificateFactory(
         user=done,

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courses.models import Enrolment, LessonCompletion, LessonPage
+from courses.models import Enrolment, LessonPage, StepCompletion
 from tests.e2e.conftest import PHONE
 from tests.factories import OrganisationFactory, make_course, make_member
 from training.models import Invitation
@@ -30,7 +30,7 @@ def team(live_home):
     learner = make_member(org, full_name="Lee Learner")
     Enrolment.objects.create(user=learner, course=course)
     first = LessonPage.objects.descendant_of(course).order_by("path").first()
-    LessonCompletion.objects.create(user=learner, lesson=first)
+    StepCompletion.objects.create(user=learner, page=first)
     return course
 
 

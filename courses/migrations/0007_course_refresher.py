@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_assignments'),
+        ('courses', '0006_assignments'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_timestamps_default_now'),
+        ('courses', '0005_remove_lessoncompletion'),
         ('training', '0006_trainers_manage_organisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
