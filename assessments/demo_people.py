@@ -25,7 +25,8 @@ from assessments.services import answers_save, attempt_start, attempt_submit
 from courses.models import CoursePage, LessonPage
 from courses.selectors import course_progress
 from courses.services import enrolment_create, lesson_complete
-from training.models import JobRole, User
+from training.models import JobRole, Organisation, User
+from training.services import membership_start
 
 NOT_STARTED = "not_started"
 PART_WAY = "part_way"
@@ -73,6 +74,22 @@ def _work_through(*, user, course: CoursePage, progress_kind: str, start, rng) -
                 fail_first=not failed_once,
             )
             failed_once = True
+
+
+def start_of(index: int) -> datetime:
+    """When the demo learner at ``index`` joined and enrolled: spread over a year."""
+    return timezone.now() - timedelta(days=40 + (index * 9) % 320)
+
+
+def _type(person: dict) -> str:
+    from training.models import OrganisationType
+
+    name = person["organisation"].lower()
+    if "women" in name:
+        return OrganisationType.WOMENS_SUPPORT
+    if "domestic abuse" in name:
+        return OrganisationType.DOMESTIC_ABUSE
+    return OrganisationType.DRUG_AND_ALCOHOL
 
 
 #: Where the demo learner account (README: learner@example.org) stands, so a
@@ -141,12 +158,17 @@ def load(*, root: Path, quizzes=None, update: bool = False) -> str:
             organisation=person.get("organisation", ""),
             job_role=person.get("job_role") or JobRole.OTHER,
         )
+        if person.get("organisation"):
+            organisation, _ = Organisation.objects.get_or_create(
+                name=person["organisation"], defaults={"type": _type(person)}
+            )
+            membership_start(user=user, organisation=organisation, now=start_of(index))
         course = courses.get(person.get("course", ""))
         if course is None:
             continue
         # Seeded, so every machine gets the same history (not for secrets).
         rng = random.Random(person["email"])  # noqa: S311
-        start = timezone.now() - timedelta(days=40 + (index * 9) % 320)
+        start = start_of(index)
         _work_through(
             user=user,
             course=course,

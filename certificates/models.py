@@ -382,3 +382,52 @@ class StatusList(models.Model):
 
     def __str__(self):
         return f"Status list {self.number}"
+
+
+class ManagerDigest(models.Model):
+    """The weekly email to a manager about their team, recorded so it goes out
+    once a week however often the digest job runs."""
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "training.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField(help_text="The Monday of the week it covers.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manager", "organisation", "week"],
+                name="one_manager_digest_a_week",
+            )
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.manager}, week of {self.week}"
+
+
+class CertificateReminder(models.Model):
+    """A reminder that a certificate is nearing expiry, sent to its holder and
+    their managers once per reminder point (90, 30, 7 days before...)."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="reminders"
+    )
+    days_before = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "days_before"],
+                name="one_reminder_per_certificate_and_point",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.days_before}-day reminder for {self.certificate}"

@@ -45,8 +45,9 @@ from .models import (
     SigningKey,
 )
 from .pdf_signing import PdfSigningError, active_identity, pdf_sign
+from .recertification import renewal_for
 from .rendering import CertificateRenderError, certificate_render, format_hours
-from .selectors import add_months, issuer_for_course, utc_iso, verify_url_for
+from .selectors import issuer_for_course, utc_iso, verify_url_for
 from .signing import (
     SigningKeyError,
     active_key_pair,
@@ -132,7 +133,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
     course, user = completion.course, completion.user
     issuer = issuer_for_course(course=course)
     code = _new_code()
-    validity = course.certificate_validity_months
+    renewal = renewal_for(completion=completion)
     certificate = Certificate(
         code=code,
         user=user,
@@ -144,7 +145,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         cpd_hours=course.hours,
         completed_on=timezone.localdate(completion.completed_at),
         **_issuer_fields(issuer=issuer, code=code),
-        expires_at=add_months(completion.completed_at, validity) if validity else None,
+        expires_at=renewal.expires_at,
     )
     try:
         with transaction.atomic():
@@ -155,6 +156,13 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         if existing is None:
             raise
         return existing
+    if renewal.old is not None:
+        # A refresher renews the old certificate, which now verifies as superseded.
+        Certificate.objects.filter(pk=renewal.old.pk).update(
+            status=CertificateStatus.SUPERSEDED, superseded_by=certificate
+        )
+        status_list_enqueue(renewal.old)
+        verify_cache_clear_on_commit()
     log(instance=certificate, action="certificates.issue", user=None)
     _render_on_commit(certificate)
     return certificate

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_credentials
+from . import team_views, views, views_credentials
 
 app_name = "certificates"
 urlpatterns = [
@@ -36,4 +36,11 @@ urlpatterns = [
         views.download,
         name="download",
     ),
+    path("my-learning/cpd/", team_views.cpd, name="cpd"),
+    path("my-learning/cpd.csv", team_views.cpd_csv, name="cpd_csv"),
+    path("my-learning/cpd.pdf", team_views.cpd_download, name="cpd_pdf"),
+    # A manager's "My team" (organisation, assignments, certificates).
+    path("my-team/", team_views.team, name="team"),
+    path("my-team/export.csv", team_views.team_export, name="team_export"),
+    path("my-team/people/<id:user_id>/", team_views.team_person, name="team_person"),
 ]

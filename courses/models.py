@@ -84,6 +84,15 @@ class CoursePage(PublicPageCacheMixin, Page):
         blank=True,
         help_text="How long a certificate stays valid. Leave blank for no expiry.",
     )
+    refresher_course = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refreshes",
+        help_text="A shorter course that renews this course's certificate. It opens "
+        "to holders when their certificate is about to expire (or has expired).",
+    )
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -94,7 +103,11 @@ class CoursePage(PublicPageCacheMixin, Page):
         FieldPanel("content_note"),
         FieldPanel("learning_outcomes"),
         MultiFieldPanel(
-            [FieldPanel("sequential"), FieldPanel("certificate_validity_months")],
+            [
+                FieldPanel("sequential"),
+                FieldPanel("certificate_validity_months"),
+                FieldPanel("refresher_course"),
+            ],
             heading="Completion and certificate",
         ),
     ]
@@ -343,3 +356,70 @@ class CourseCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} completed {self.course}"
+
+
+class Assignment(models.Model):
+    """A course an organisation asked a member of its staff to complete by a date.
+
+    Made by the organisation's manager in "My team" (which also enrols the learner);
+    the learner sees "Assigned by <organisation>, due <date>" on My learning. One per
+    learner and course: assigning again changes the due date. Written only through
+    ``courses.services``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="assignments"
+    )
+    organisation = models.ForeignKey(
+        "training.Organisation", on_delete=models.CASCADE, related_name="assignments"
+    )
+    due_on = models.DateField(db_index=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="unique_assignment")
+        ]
+
+    def __str__(self):
+        return f"{self.course} for {self.user}, due {self.due_on}"
+
+
+class AssignmentReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+
+
+class AssignmentReminder(models.Model):
+    """A reminder about an assignment that has been sent, so it is sent only once
+    (for one due date) however often the reminder job runs."""
+
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=16, choices=AssignmentReminderKind.choices)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "due_on"],
+                name="unique_assignment_reminder",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.assignment}"

@@ -9,15 +9,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import (
-    Q,
-)
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from training.models import MembershipStatus
 
 from .models import (
+    Assignment,
+    AssignmentReminder,
+    AssignmentReminderKind,
     CourseCompletion,
     CoursePage,
     Enrolment,
@@ -128,6 +132,16 @@ class CourseProgress:
     enrolment: Enrolment | None
     modules: list[ModuleProgress] = field(default_factory=list)
     completion: CourseCompletion | None = None
+    assignment: Assignment | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """Assigned, past its due date and not complete."""
+        return bool(
+            self.assignment
+            and not self.complete
+            and self.assignment.due_on < timezone.localdate()
+        )
 
     @property
     def enrolled(self) -> bool:
@@ -322,7 +336,59 @@ def learner_dashboard(*, user) -> list[CourseProgress]:
     )
     courses = [e.course for e in enrolments]
     progress = progress_for_courses(user=user, courses=courses)
+    if courses:
+        for assignment in current_assignments().filter(
+            user=user, course_id__in=[c.pk for c in courses]
+        ):
+            progress[assignment.course_id].assignment = assignment
     return [progress[c.pk] for c in courses]
+
+
+def current_assignments():
+    """Assignments made by the organisation each learner belongs to now: leaving an
+    organisation ends what it asked of them (the records stay)."""
+    return Assignment.objects.filter(
+        organisation__memberships__user_id=F("user_id"),
+        organisation__memberships__status=MembershipStatus.ACTIVE,
+    ).select_related("organisation", "course")
+
+
+def _not_completed():
+    return ~Exists(
+        CourseCompletion.objects.filter(
+            user_id=OuterRef("user_id"), course_id=OuterRef("course_id")
+        )
+    )
+
+
+def _not_reminded(kind: str):
+    return ~Exists(
+        AssignmentReminder.objects.filter(
+            assignment_id=OuterRef("pk"), kind=kind, due_on=OuterRef("due_on")
+        )
+    )
+
+
+def assignments_due_for_reminder(*, today, days_before: int):
+    """Open assignments that need a reminder now: due within ``days_before`` days
+    (kind "due soon") or past due ("overdue"), with none of that kind sent for the
+    current due date. Yields (assignment, kind)."""
+    base = (
+        current_assignments()
+        .filter(course__live=True, user__is_active=True)
+        .filter(_not_completed())
+        .select_related("user")
+    )
+    soon = base.filter(
+        due_on__gte=today, due_on__lte=today + timedelta(days=days_before)
+    ).filter(_not_reminded(AssignmentReminderKind.DUE_SOON))
+    overdue = base.filter(due_on__lt=today).filter(
+        _not_reminded(AssignmentReminderKind.OVERDUE)
+    )
+    for assignment in soon.iterator(chunk_size=500):
+        yield assignment, AssignmentReminderKind.DUE_SOON
+    for assignment in overdue.iterator(chunk_size=500):
+        yield assignment, AssignmentReminderKind.OVERDUE
 
 
 def reflection_answers(*, user, lesson) -> dict[str, str]:
@@ -355,6 +421,17 @@ def personal_data(*, user, **kwargs) -> dict:
             for title, text, when in ReflectionAnswer.objects.filter(
                 user=user
             ).values_list("lesson__title", "text", "updated_at")
+        ],
+        "assignments": [
+            {
+                "course": a.course.title,
+                "organisation": a.organisation.name,
+                "due_on": a.due_on.isoformat(),
+                "assigned_at": a.assigned_at.isoformat(),
+            }
+            for a in Assignment.objects.filter(user=user).select_related(
+                "course", "organisation"
+            )
         ],
         "courses_completed": [
             {"course": title, "completed_at": when.isoformat()}

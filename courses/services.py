@@ -3,15 +3,22 @@ courses. Views and other apps call these; nothing else writes these records."""
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from training.models import MembershipStatus
+
 from .models import (
+    Assignment,
+    AssignmentReminder,
     CourseCompletion,
     CoursePage,
     Enrolment,
@@ -28,12 +35,48 @@ REFLECTION_MAX_LENGTH = 10_000
 def enrolment_create(
     *, user, course: CoursePage, now: datetime | None = None
 ) -> tuple[Enrolment, bool]:
-    """Enrol a learner; enrolling again returns the existing enrolment."""
+    """Enrol a learner; enrolling again returns the existing enrolment.
+
+    A refresher course (one another course names as its refresher) opens only to
+    learners who completed a course it refreshes and whose certificate is in its
+    recertification window: from the first reminder point before it expires."""
     if not course.live:
         raise ValidationError("This course is not open for enrolment.")
+    existing = Enrolment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing, False
+    _refresher_check(user=user, course=course, now=now or timezone.now())
     return Enrolment.objects.get_or_create(
         user=user, course=course, defaults={"enrolled_at": now or timezone.now()}
     )
+
+
+def _refresher_check(*, user, course: CoursePage, now: datetime) -> None:
+    refreshed = list(CoursePage.objects.filter(refresher_course=course))
+    if not refreshed:
+        return
+    window = max(getattr(settings, "RECERTIFICATION_REMINDER_DAYS", [90]) or [0])
+    for completion in CourseCompletion.objects.filter(
+        user=user, course__in=refreshed
+    ).select_related("course"):
+        months = completion.course.certificate_validity_months
+        if months is None:
+            continue
+        expires = _add_months(completion.completed_at, months)
+        if expires - timedelta(days=window) <= now:
+            return
+    titles = " or ".join(f"“{c.title}”" for c in refreshed)
+    raise ValidationError(
+        f"This refresher opens {window} days before your certificate for {titles} "
+        "expires, and stays open after it has expired."
+    )
+
+
+def _add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
 
 
 def _require_open(*, user, lesson: LessonPage):
@@ -165,3 +208,109 @@ def step_withdraw(*, user, page: Page, course: CoursePage, by, reason: str) -> b
         return False
     course_completion_withdraw(completion=completion, by=by, reason=reason)
     return True
+
+
+# --- Assignments ------------------------------------------------------------------
+
+
+def _assignment_check(*, course: CoursePage, due_on: date, today: date) -> None:
+    if not course.live:
+        raise ValidationError(
+            f"“{course.title}” is a draft, so it cannot be assigned. "
+            "Choose a published course."
+        )
+    if due_on < today:
+        raise ValidationError(
+            f"The due date {due_on:%-d %B %Y} has passed. Choose today or a later date."
+        )
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    organisation,
+    users: Iterable,
+    course: CoursePage,
+    due_on: date,
+    assigned_by=None,
+    now: datetime | None = None,
+) -> list[Assignment]:
+    """Assign ``course`` to each of ``users`` (current members of ``organisation``)
+    with a due date, enrolling them on it.
+
+    Assigning a course someone already has changes its due date (reminders follow
+    the new date). Refuses a draft course and a date in the past; nothing is saved
+    then. Returns the assignments, new or changed.
+    """
+    now = now or timezone.now()
+    _assignment_check(course=course, due_on=due_on, today=timezone.localdate(now))
+    user_ids = {user.pk for user in users}
+    members = set(
+        organisation.memberships.filter(
+            status=MembershipStatus.ACTIVE, user_id__in=user_ids
+        ).values_list("user_id", flat=True)
+    )
+    if user_ids - members:
+        raise ValidationError(
+            "Courses can be assigned only to people in your organisation."
+        )
+    if not user_ids:
+        raise ValidationError("Choose at least one person to assign the course to.")
+    existing = {
+        a.user_id: a
+        for a in Assignment.objects.select_for_update().filter(
+            course=course, user_id__in=user_ids
+        )
+    }
+    result = []
+    for user_id in sorted(user_ids):
+        assignment = existing.get(user_id)
+        if assignment is None:
+            assignment = Assignment(user_id=user_id, course=course, assigned_at=now)
+        assignment.organisation = organisation
+        assignment.due_on = due_on
+        assignment.assigned_by = assigned_by
+        result.append(assignment)
+    Assignment.objects.bulk_create([a for a in result if a.pk is None], batch_size=500)
+    Assignment.objects.bulk_update(
+        [a for a in result if a.user_id in existing],
+        ["organisation", "due_on", "assigned_by"],
+        batch_size=500,
+    )
+    enrolled = set(
+        Enrolment.objects.filter(course=course, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(user_id=user_id, course=course, enrolled_at=now)
+            for user_id in sorted(user_ids - enrolled)
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return result
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment) -> None:
+    """The manager no longer requires the course. The learner stays enrolled and
+    keeps their progress."""
+    assignment.delete()
+
+
+def assignments_move(*, source, target) -> None:
+    """``training.signals.organisation_merged``: assignments follow the merge."""
+    Assignment.objects.filter(organisation=source).update(organisation=target)
+
+
+@transaction.atomic
+def assignment_reminder_record(
+    *, assignment: Assignment, kind: str
+) -> tuple[AssignmentReminder, bool]:
+    """Record that a reminder of ``kind`` is due for the assignment's current due
+    date; ``created`` is False if one was already recorded (so it is sent once)."""
+    return AssignmentReminder.objects.get_or_create(
+        assignment=assignment, kind=kind, due_on=assignment.due_on
+    )

@@ -20,4 +20,5 @@ urlpatterns = [
         views.reflection_save,
         name="reflection_save",
     ),
+    path("my-team/assign/", views.assign, name="course_assign"),
 ]

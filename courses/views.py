@@ -6,9 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from training.permissions import manager_required
+from training.selectors import team_members
 
 from . import services
+from .forms import AssignmentForm
 from .models import CoursePage, LessonPage
 from .selectors import course_progress, courses_to_take_next, learner_dashboard
 from .signals import completion_extending, dashboard_extending, gathered
@@ -114,4 +118,44 @@ def course_completed(request, course_id: int):
             "next_courses": courses_to_take_next(user=request.user, course=course),
             "extensions": gathered(completion_extending, request=request),
         },
+    )
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def assign(request):
+    """A manager assigns a course, with a due date, to people in their team."""
+    organisation = request.organisation
+    initial = {"people": request.GET.getlist("people")}
+    form = AssignmentForm(
+        request.POST or None,
+        initial=initial,
+        members=team_members(organisation=organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        course, due_on = form.cleaned_data["course"], form.cleaned_data["due_on"]
+        people = form.chosen_people()
+        try:
+            assignments = services.assignment_create(
+                organisation=organisation,
+                users=people,
+                course=course,
+                due_on=due_on,
+                assigned_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            count = len(assignments)
+            messages.success(
+                request,
+                f"{course.title} is assigned to {count} "
+                f"{'person' if count == 1 else 'people'}, due {due_on:%-d %B %Y}.",
+            )
+            return redirect("certificates:team")
+    return TemplateResponse(
+        request,
+        "courses/assign.html",
+        {"form": form, "organisation": organisation},
+        status=400 if request.method == "POST" else 200,
     )

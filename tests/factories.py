@@ -358,3 +358,25 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     title = factory.Sequence(lambda n: f"Page {n}")
     intro = factory.Faker("sentence")
+
+
+# --- organisations ----------------------------------------------------------------
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "training.Organisation"
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    type = "drug_and_alcohol"
+    region = "north_west"
+
+
+def make_member(organisation, *, role: str = "member", **user_fields):
+    """A person whose current organisation is ``organisation``."""
+    from training.services import membership_start
+
+    user = UserFactory(**user_fields)
+    membership_start(user=user, organisation=organisation, role=role)
+    user.refresh_from_db()
+    return user

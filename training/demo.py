@@ -1,4 +1,6 @@
-"""Demo accounts for trying the platform: a learner, a trainer and an administrator.
+"""Demo accounts for trying the platform: a learner, two managers (of Northbrook
+Recovery Service and Kestrelford Women's Support Service), a trainer and an
+administrator.
 
 They are created only by ``manage.py load_demo``, which runs only where DEMO_MODE is
 on (the dev settings), so these well-known passwords never reach a real deployment.
@@ -6,7 +8,8 @@ on (the dev settings), so these well-known passwords never reach a real deployme
 
 from django.contrib.auth.models import Group
 
-from .models import JobRole, User
+from .models import JobRole, MembershipRole, Organisation, User
+from .services import membership_start
 
 DEMO_ACCOUNTS = [
     {
@@ -16,6 +19,22 @@ DEMO_ACCOUNTS = [
         "organisation": "Northbrook Recovery Service",
         "job_role": JobRole.KEYWORKER,
         "role": "learner",
+    },
+    {
+        "email": "manager@example.org",
+        "password": "manager-demo-pass",
+        "full_name": "Morgan Ellis",
+        "organisation": "Northbrook Recovery Service",
+        "job_role": JobRole.MANAGER,
+        "role": "manager",
+    },
+    {
+        "email": "manager.kestrelford@example.org",
+        "password": "manager-demo-pass",
+        "full_name": "Farah Qureshi",
+        "organisation": "Kestrelford Women's Support Service",
+        "job_role": JobRole.MANAGER,
+        "role": "manager",
     },
     {
         "email": "trainer@example.org",
@@ -48,6 +67,17 @@ def demo_accounts_ensure() -> list[dict]:
                 full_name=spec["full_name"],
                 organisation=spec["organisation"],
                 job_role=spec["job_role"],
+            )
+        organisation = Organisation.objects.filter(
+            name__iexact=spec["organisation"]
+        ).first()
+        if organisation is not None and spec["role"] in ("learner", "manager"):
+            membership_start(
+                user=user,
+                organisation=organisation,
+                role=MembershipRole.MANAGER
+                if spec["role"] == "manager"
+                else MembershipRole.MEMBER,
             )
         if spec["role"] == "trainer":
             user.groups.add(trainers)

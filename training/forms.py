@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.module_loading import import_string
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from .models import User
+from .models import Organisation, User
 from .sanitiser import plain_text
 
 
@@ -20,7 +20,7 @@ def name_validators() -> list:
     ]
 
 
-PROFILE_FIELDS = ["full_name", "email", "organisation", "job_role"]
+PROFILE_FIELDS = ["full_name", "email", "job_role"]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -46,11 +46,9 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
         }
         help_texts = {
             "full_name": "Exactly as it should appear on your certificates.",
-            "organisation": "The service you work for.",
         }
 
     def clean_full_name(self):
@@ -77,12 +75,33 @@ class ProfileForm(forms.ModelForm):
 
 
 class SignupForm(ProfileForm):
-    """Create a learner account.
+    """Create a learner account, optionally asking to join an organisation.
 
     Unlike the profile, it never says whether an email address already has an
     account: that is answered by email, to the address's holder (see
     ``services.signup_request``).
     """
+
+    join_organisation = forms.ModelChoiceField(
+        label="Organisation",
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Not listed, or none",
+        help_text="The service you work for. Its manager approves your request "
+        "before they see your training. You can also join later from an invite link.",
+        error_messages={
+            "invalid_choice": "Choose your organisation from the list, or none."
+        },
+    )
+
+    field_order = [
+        "full_name",
+        "email",
+        "join_organisation",
+        "job_role",
+        "password1",
+        "password2",
+    ]
 
     password1 = forms.CharField(
         label="Password",
@@ -111,6 +130,19 @@ class SignupForm(ProfileForm):
                 password_validation.validate_password(password, self.instance)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+            # Here rather than in the view, so the sign-up view stays one form save.
+            organisation = self.cleaned_data.get("join_organisation")
+            if organisation is not None:
+                from .services import membership_request
+
+                membership_request(user=user, organisation=organisation)
+        return user
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()

@@ -5,9 +5,14 @@ should appear on a certificate, plus the organisation and job role trainers repo
 Editors find users under Settings > Users in the Wagtail admin.
 """
 
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -68,6 +73,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=150,
         help_text="Your name as it should appear on your certificates.",
     )
+    # The name of the learner's current organisation, kept by the membership
+    # services (``training.services``) so reports and exports can show and filter it
+    # without a join; ``Membership`` is the record that counts.
     organisation = models.CharField(max_length=200, blank=True)
     job_role = models.CharField(
         max_length=32, choices=JobRole.choices, default=JobRole.OTHER
@@ -141,3 +149,168 @@ class SupportSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "support"
+
+
+# --- Organisations and memberships ----------------------------------------------------
+
+
+class OrganisationType(models.TextChoices):
+    DRUG_AND_ALCOHOL = "drug_and_alcohol", "Drug and alcohol service"
+    WOMENS_SUPPORT = "womens_support", "Women's support service"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse service"
+    PROBATION = "probation", "Probation or criminal justice"
+    HEALTH = "health", "Health service"
+    TRAINING = "training", "Training provider"
+    OTHER = "other", "Other"
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+def invite_token_new() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Organisation(models.Model):
+    """An employer whose staff take the training: a drug and alcohol service, a
+    women's support service and so on.
+
+    Trainers and administrators find organisations under People > Organisations in
+    the Wagtail admin, where near-duplicates can be merged. ``invite_token`` makes the
+    organisation's invite link; a manager can replace it to stop an old link working.
+    """
+
+    name = models.CharField(max_length=200)
+    type = models.CharField(
+        max_length=32, choices=OrganisationType.choices, default=OrganisationType.OTHER
+    )
+    region = models.CharField(max_length=32, choices=Region.choices, blank=True)
+    invite_token = models.CharField(
+        max_length=64, unique=True, default=invite_token_new, editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="unique_organisation_name_ci")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipRole(models.TextChoices):
+    MEMBER = "member", "Member of staff"
+    MANAGER = "manager", "Manager"
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    ACTIVE = "active", "Current"
+    ENDED = "ended", "Left"
+    DECLINED = "declined", "Declined"
+
+
+class Membership(models.Model):
+    """A person's time at an organisation. Ended memberships are kept as history.
+
+    A person has at most one current (active) membership and at most one pending
+    request at a time. A manager is a current member with the manager role: they see
+    the organisation's "My team" area on the site, never the Wagtail admin.
+    Written only through ``training.services``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    status = models.CharField(
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+        db_index=True,
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="active"),
+                name="one_current_membership_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="one_pending_membership_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def is_manager(self) -> bool:
+        return (
+            self.status == MembershipStatus.ACTIVE
+            and self.role == MembershipRole.MANAGER
+        )
+
+
+class Invitation(models.Model):
+    """An email inviting someone to join an organisation, from its manager (one at a
+    time or from a CSV file). One per organisation and email address, so uploading
+    the same file again invites nobody twice. Accepted at /join/invitation/<token>/.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    job_role = models.CharField(
+        max_length=32, choices=JobRole.choices, default=JobRole.OTHER
+    )
+    token = models.CharField(max_length=64, unique=True, default=invite_token_new)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", Lower("email"), name="one_invitation_per_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.organisation}"

@@ -29,6 +29,7 @@ account_patterns = [
     path("profile/", views.profile, name="profile"),
     path("my-data/", views.data_export, name="data_export"),
     path("delete/", views.account_delete, name="account_delete"),
+    path("organisation/leave/", views.organisation_leave, name="organisation_leave"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),
@@ -68,6 +69,15 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(account_patterns)),
+    path("my-team/requests/", views.team_requests, name="team_requests"),
+    path("my-team/invite/", views.team_invite, name="team_invite"),
+    path("my-team/invite/new-link/", views.invite_link_reset, name="invite_link_reset"),
+    path("join/<str:token>/", views.organisation_join, name="organisation_join"),
+    path(
+        "join/invitation/<str:token>/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
     path("", include("certificates.urls")),

@@ -1,6 +1,13 @@
-"""Admin-wide choices about what trainers see."""
+"""Admin registration for people: Organisations > Organisations and Memberships
+(users are Wagtail's own screens with this platform's fields, ``UsersAppConfig``);
+and admin-wide choices about what trainers see."""
 
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from .viewsets import OrganisationsGroup
+
+register_snippet(OrganisationsGroup)
 
 #: Wagtail's own reports that trainers do not need; administrators keep them.
 GENERIC_REPORTS = {

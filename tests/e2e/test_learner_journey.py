@@ -30,7 +30,7 @@ def test_sign_up_enrol_and_learn(browse, course):
         page.get_by_role("link", name="Create an account").click()
         page.get_by_label("Full name").fill("Zoë <b>Adeyemi</b>")
         page.get_by_label("Email address").fill("zoe@example.org")
-        page.get_by_label("Organisation").fill("Northbrook Recovery Service")
+        page.get_by_label("Organisation").select_option(label="Not listed, or none")
         page.get_by_label("Job role").select_option(label="Keyworker")
         page.get_by_label("Password", exact=True).fill("a-long-passphrase-7")
         page.get_by_label("Confirm password").fill("a-long-passphrase-7")

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "training.context_processors.support",
+                "training.context_processors.team",
             ],
         },
     },
@@ -385,3 +386,22 @@ PERMISSIONS_POLICY = {
     "fullscreen": ["self", *(f'"{origin}"' for origin in CSP_VIDEO_FRAMES)],
     "picture-in-picture": ["self", *(f'"{origin}"' for origin in CSP_VIDEO_FRAMES)],
 }
+
+# --- Organisations: reminders and digests ---------------------------------------------
+# Assignment reminders go to learners this many days before the due date, and once
+# when overdue; managers get a weekly digest. Periodic jobs are run by the scheduler.
+ASSIGNMENT_REMINDER_DAYS_BEFORE = int(
+    os.environ.get("ASSIGNMENT_REMINDER_DAYS_BEFORE", "7")
+)
+# Certificate holders and their managers are reminded this many days before expiry;
+# the first point also opens a course's refresher to the holder.
+RECERTIFICATION_REMINDER_DAYS = [
+    int(days)
+    for days in os.environ.get("RECERTIFICATION_REMINDER_DAYS", "90,30,7").split(",")
+    if days.strip()
+]
+SCHEDULED_TASKS += [
+    {"task": "courses.tasks.assignment_reminders_send", "every": 60 * 60},
+    {"task": "certificates.tasks.manager_digests_send", "every": 60 * 60},
+    {"task": "certificates.tasks.recertification_reminders_send", "every": 60 * 60},
+]

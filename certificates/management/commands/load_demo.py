@@ -18,6 +18,7 @@ from django.test.utils import override_settings
 from assessments import demo as assessments_demo
 from assessments import demo_marking, demo_people
 from certificates import demo as certificates_demo
+from certificates import demo_teams
 from courses.demo import load_catalogue
 from training.demo import demo_accounts_ensure
 
@@ -88,4 +89,7 @@ class Command(BaseCommand):
             demo_marking.load,
             # Their certificates: revoked and expired ones made so; prints links.
             certificates_demo.load,
+            # Two teams with managers: assignments overdue and due soon,
+            # certificates expiring soon.
+            demo_teams.load,
         ]
