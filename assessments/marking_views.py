@@ -91,8 +91,8 @@ class MarkingQueueView(ReportView):
     filterset_class = MarkingQueueFilterSet
     index_url_name = "marking:index"
     index_results_url_name = "marking:index_results"
-    template_name = "assessments/marking/queue.html"
-    results_template_name = "assessments/marking/queue_results.html"
+    template_name = "assessments/admin/marking/queue.html"
+    results_template_name = "assessments/admin/marking/queue_results.html"
     paginate_by = 50
 
     @cached_property
@@ -127,7 +127,7 @@ class MarkingQueueView(ReportView):
 
 
 class MarkLinkColumn(Column):
-    cell_template_name = "assessments/marking/mark_link_cell.html"
+    cell_template_name = "assessments/admin/marking/mark_link_cell.html"
 
     def get_value(self, instance):
         return reverse("marking:mark", args=[instance.pk])
@@ -162,7 +162,7 @@ class MarkAttemptView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templat
 
     permission_policy = MARKING_POLICY
     permission_required = "mark"
-    template_name = "assessments/marking/mark.html"
+    template_name = "assessments/admin/marking/mark.html"
     header_icon = "edit"
 
     @cached_property

@@ -90,8 +90,11 @@ def team_managers(*, organisation: Organisation):
 
 def pending_requests(*, organisation: Organisation):
     return (
+        # An account not yet confirmed from its email is nobody's request yet.
         Membership.objects.filter(
-            organisation=organisation, status=MembershipStatus.PENDING
+            organisation=organisation,
+            status=MembershipStatus.PENDING,
+            user__is_active=True,
         )
         .select_related("user")
         .order_by("requested_at", "pk")

@@ -143,6 +143,7 @@ def test_revoked_and_reissued_certificates_show_in_the_status_list(
         certificate_revoke(certificate=revoked, by=None, reason="Issued in error")
     with django_capture_on_commit_callbacks(execute=True):
         new = certificate_reissue(certificate=replaced, by=None, holder_name="New Name")
+    new.refresh_from_db()  # rendered and signed by the task after commit
     assert _status_bit(client, _credential(kept)) is False
     assert _status_bit(client, _credential(revoked)) is True
     assert _status_bit(client, _credential(replaced)) is True

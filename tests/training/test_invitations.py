@@ -10,6 +10,7 @@ from tests.factories import OrganisationFactory, UserFactory, make_member
 from training.invitations import MAX_ROWS
 from training.models import Invitation, Membership, User
 from training.selectors import current_membership
+from training.services import signup_confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -178,9 +179,15 @@ def test_sign_up_may_ask_to_join_and_the_manager_approves(org, manager_client):
             "password2": "a-long-passphrase-7",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Check your email" in response.content.decode()
     user = User.objects.get(email="pat@example.org")
     assert current_membership(user=user) is None
+    # Nobody's request until the account is confirmed from the emailed link.
+    assert (
+        "Pat Pending" not in manager_client.get("/my-team/requests/").content.decode()
+    )
+    signup_confirm(user=user)
     assert "Pat Pending" not in manager_client.get("/my-team/").content.decode()
     requests_page = manager_client.get("/my-team/requests/").content.decode()
     assert "Pat Pending" in requests_page

@@ -63,14 +63,7 @@ class Command(BaseCommand):
                 message = step(root=root, quizzes=quizzes, update=update)
                 if message:
                     self.stdout.write(message)
-            accounts = demo_accounts_ensure()
-            # The learner account part-way through a course, with a certificate
-            # for another (its email goes nowhere too).
-            for account in accounts:
-                if account["role"] == "learner":
-                    demo_people.demo_learner_history(
-                        user=get_user_model().objects.get(email=account["email"])
-                    )
+        accounts = self.accounts
         self.stdout.write(self.style.SUCCESS("Demo accounts (demo mode only):"))
         for account in accounts:
             self.stdout.write(
@@ -85,6 +78,9 @@ class Command(BaseCommand):
             assessments_demo.load,
             # Demo learners from people.yaml, working through their courses.
             demo_people.load,
+            # The demo accounts, and the learner's own history (before marking, so
+            # its written answer is marked like everyone else's).
+            self.demo_accounts_load,
             # Their written answers marked by a demo trainer; a few left waiting.
             demo_marking.load,
             # Their certificates: revoked and expired ones made so; prints links.
@@ -93,3 +89,14 @@ class Command(BaseCommand):
             # certificates expiring soon.
             demo_teams.load,
         ]
+
+    def demo_accounts_load(self, **kwargs) -> str:
+        """The demo accounts; the learner account part-way through a course, with a
+        certificate for another (its email goes nowhere too)."""
+        self.accounts = demo_accounts_ensure()
+        for account in self.accounts:
+            if account["role"] == "learner":
+                demo_people.demo_learner_history(
+                    user=get_user_model().objects.get(email=account["email"])
+                )
+        return ""
