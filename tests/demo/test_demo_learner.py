@@ -29,6 +29,7 @@ def test_the_demo_learner_has_a_history_a_newcomer_can_see(client):
     certificate = Certificate.objects.get(user=learner)
     assert certificate.course.slug == "womens-support-worker"
 
+    assert learner.check_password("learner-demo-pass")
     client.force_login(learner)
     html = client.get("/my-learning/").content.decode()
     assert f"{progress.percent}% complete" in html
