@@ -233,13 +233,21 @@ def progress_for_courses(
     modules = list(
         ModulePage.objects.live()
         .filter(in_courses, depth=courses[0].depth + 1)
+        .defer_streamfields()
         .order_by("path")
     )
     steps_by_module: dict[str, list[Step]] = defaultdict(list)
     learner = _is_learner(user)
     pages_by_kind = []
     for model in step_models():
-        pages = list(model.objects.live().filter(in_courses).order_by("path"))
+        # Progress needs titles, urls and flags, never the bodies: a course's every
+        # lesson body is the largest thing in the row, and decoding it is wasted.
+        pages = list(
+            model.objects.live()
+            .filter(in_courses)
+            .defer_streamfields()
+            .order_by("path")
+        )
         # One query per kind of step, so the count stays fixed however many steps.
         done = done_ids(user, [p.pk for p in pages]) if learner and pages else set()
         pages_by_kind.extend((page, page.pk in done) for page in pages)
