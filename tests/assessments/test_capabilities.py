@@ -211,7 +211,7 @@ def test_course_not_enrolled_on_is_404(learner_client, course):
     assert response.status_code == 404
 
 
-def test_pages_need_sign_in(client):
+def test_pages_need_sign_in(client, db):
     assert client.get(MINE).status_code == 302
     assert client.post(RATE, all_levels()).status_code == 302
     assert not SelfAssessment.objects.exists()
