@@ -6,7 +6,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Assessments"
 
     def ready(self):
-        from courses.signals import learner_record_sections, progress_report_extending
+        from courses.signals import (
+            course_page_sections,
+            dashboard_extending,
+            learner_record_sections,
+            progress_report_extending,
+        )
         from training.signals import personal_data_export
 
         from . import receivers
@@ -21,4 +26,11 @@ class AssessmentsConfig(AppConfig):
         )
         personal_data_export.connect(
             personal_data, dispatch_uid="assessments.personal_data"
+        )
+        course_page_sections.connect(
+            receivers.capability_prompt, dispatch_uid="assessments.capability_prompt"
+        )
+        dashboard_extending.connect(
+            receivers.capabilities_dashboard_link,
+            dispatch_uid="assessments.capabilities_dashboard_link",
         )

@@ -2,6 +2,7 @@
 connected in ``AssessmentsConfig.ready``."""
 
 from django.db.models import OuterRef
+from django.template.loader import render_to_string
 from wagtail.admin.ui.tables import Column
 
 from courses.signals import ReportExtension
@@ -47,3 +48,28 @@ def _best_percent_text(field_name):
 def learner_quiz_attempts(*, request, learner, **kwargs) -> str:
     """``courses.signals.learner_record_sections``: the learner's quiz attempts."""
     return learner_attempts_section(request, learner)
+
+
+def capability_prompt(*, request, course, progress, **kwargs) -> str:
+    """``courses.signals.course_page_sections``: ask the learner to rate their
+    capabilities when they start a course and again when they complete it."""
+    from .selectors import self_assessment_due
+
+    stage = self_assessment_due(
+        user=request.user, course=course, complete=progress.complete
+    )
+    if stage is None:
+        return ""
+    return render_to_string(
+        "assessments/includes/capability_prompt.html",
+        {"course": course, "stage": stage},
+        request=request,
+    )
+
+
+def capabilities_dashboard_link(*, request, **kwargs):
+    """``courses.signals.dashboard_extending``: nothing per card; the link to "My
+    capabilities" sits once above the course cards."""
+    from courses.signals import PageExtension
+
+    return PageExtension(page_template="assessments/includes/dashboard_link.html")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from training.sanitiser import safe_html
@@ -23,8 +23,11 @@ from .models import (
     Attempt,
     AttemptQuestion,
     AttemptStatus,
+    CapabilitySharing,
     Question,
     QuizPage,
+    SelfAssessment,
+    SelfAssessmentStage,
     ShowAnswers,
 )
 from .sheet import QuestionView, Sheet
@@ -355,6 +358,8 @@ def personal_data(*, user, **kwargs) -> dict:
         .order_by("started_at")
     )
     return {
+        "self_assessments": _self_assessments_export(user),
+        "share_self_assessments_with_manager": capability_sharing(user=user),
         "quiz_attempts": [
             {
                 "quiz": attempt.quiz.title,
@@ -384,7 +389,7 @@ def personal_data(*, user, **kwargs) -> dict:
                 ],
             }
             for attempt in attempts
-        ]
+        ],
     }
 
 
@@ -398,3 +403,172 @@ def model_answers(attempt: Attempt) -> dict[int, Any]:
         item.position: item.question_class.model_answer(item.answer_key)
         for item in attempt.items.order_by("position")
     }
+
+
+# --- capabilities self-assessment ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaResult:
+    """One capability area on "My capabilities": the learner's ratings over time and
+    their marks on answered questions tagged with the area."""
+
+    key: str
+    label: str
+    #: ``(date, level)`` oldest first.
+    ratings: list[tuple[Any, int]]
+    score: Decimal
+    points: Decimal
+
+    @property
+    def latest_level(self) -> int | None:
+        return self.ratings[-1][1] if self.ratings else None
+
+    @property
+    def first_level(self) -> int | None:
+        return self.ratings[0][1] if self.ratings else None
+
+    @property
+    def quiz_percent(self) -> int | None:
+        if not self.points:
+            return None
+        return int((self.score * 100 / self.points).quantize(Decimal("1")))
+
+    @property
+    def self_percent(self) -> int | None:
+        level = self.latest_level
+        return None if level is None else level * 25
+
+
+@dataclass(frozen=True)
+class CapabilityOverview:
+    assessments: list[SelfAssessment]
+    areas: list[AreaResult]
+    sharing: bool
+    weakest: AreaResult | None
+    suggested_lessons: list
+
+
+def capability_sharing(*, user) -> bool:
+    """Whether the learner agreed to share their self-ratings with their manager."""
+    return CapabilitySharing.objects.filter(user=user, share_with_manager=True).exists()
+
+
+def _weakest(areas: list[AreaResult]) -> AreaResult | None:
+    """The area to work on next: the lowest quiz result where there are marks, else
+    the lowest latest self-rating."""
+    marked = [area for area in areas if area.quiz_percent is not None]
+    if marked:
+        return min(marked, key=lambda area: area.quiz_percent)
+    rated = [area for area in areas if area.latest_level is not None]
+    if rated:
+        return min(rated, key=lambda area: area.latest_level)
+    return None
+
+
+def lessons_for_capability(*, capability: str, limit: int = 5) -> list:
+    """Live lessons in the modules whose quizzes ask questions in ``capability``
+    (two queries)."""
+    from courses.models import LessonPage
+
+    module_paths = {
+        path[: -QuizPage.steplen]
+        for path in QuizPage.objects.live()
+        .filter(quiz_questions__question__capability=capability)
+        .values_list("path", flat=True)
+        .distinct()
+    }
+    if not module_paths:
+        return []
+    within = Q()
+    for path in sorted(module_paths):
+        within |= Q(path__startswith=path)
+    return list(LessonPage.objects.live().filter(within).order_by("path")[:limit])
+
+
+def capability_overview(*, user) -> CapabilityOverview:
+    """Everything "My capabilities" shows, in a fixed number of queries: the
+    learner's self-assessments with their ratings, their quiz marks per area, their
+    sharing choice and lessons for the weakest area."""
+    from .capabilities import AREAS
+
+    assessments = list(
+        SelfAssessment.objects.filter(user=user)
+        .select_related("course")
+        .prefetch_related("ratings")
+        .order_by("created_at", "pk")
+    )
+    marks = {
+        row["question__capability"]: row
+        for row in AttemptQuestion.objects.filter(
+            attempt__user=user,
+            attempt__status=AttemptStatus.SUBMITTED,
+            score__isnull=False,
+            question__isnull=False,
+        )
+        .values("question__capability")
+        .annotate(total=Sum("score"), possible=Sum("points"))
+    }
+    areas = []
+    for area in AREAS:
+        ratings = [
+            (assessment.created_at, rating.level)
+            for assessment in assessments
+            for rating in assessment.ratings.all()
+            if rating.capability == area.key
+        ]
+        row = marks.get(area.key, {})
+        areas.append(
+            AreaResult(
+                key=area.key,
+                label=area.label,
+                ratings=ratings,
+                score=Decimal(row.get("total") or 0),
+                points=Decimal(row.get("possible") or 0),
+            )
+        )
+    weakest = _weakest(areas)
+    return CapabilityOverview(
+        assessments=assessments,
+        areas=areas,
+        sharing=capability_sharing(user=user),
+        weakest=weakest,
+        suggested_lessons=(
+            lessons_for_capability(capability=weakest.key) if weakest else []
+        ),
+    )
+
+
+def self_assessment_due(*, user, course, complete: bool) -> str | None:
+    """The self-assessment stage the learner has not done yet for ``course``: "start"
+    once enrolled, "end" once complete; None when done (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    done = set(
+        SelfAssessment.objects.filter(user=user, course=course).values_list(
+            "stage", flat=True
+        )
+    )
+    if complete:
+        return None if SelfAssessmentStage.END in done else SelfAssessmentStage.END
+    return None if SelfAssessmentStage.START in done else SelfAssessmentStage.START
+
+
+def _self_assessments_export(user) -> list[dict]:
+    from .capabilities import AREA_BY_KEY
+
+    return [
+        {
+            "date": assessment.created_at.isoformat(),
+            "stage": assessment.get_stage_display(),
+            "course": assessment.course.title if assessment.course else None,
+            "ratings": {
+                AREA_BY_KEY[rating.capability].label: rating.level
+                for rating in assessment.ratings.all()
+                if rating.capability in AREA_BY_KEY
+            },
+        }
+        for assessment in SelfAssessment.objects.filter(user=user)
+        .select_related("course")
+        .prefetch_related("ratings")
+    ]

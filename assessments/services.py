@@ -24,7 +24,16 @@ from courses.selectors import course_progress
 from courses.services import step_complete
 
 from .marking import attempt_await_marking
-from .models import Attempt, AttemptQuestion, AttemptStatus, QuizPage
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptStatus,
+    CapabilitySharing,
+    QuizPage,
+    SelfAssessment,
+    SelfAssessmentStage,
+    SelfRating,
+)
 from .selectors import answers_visible, load_questions
 
 
@@ -410,3 +419,63 @@ def attempt_expire(*, user, attempt: Attempt, now: datetime | None = None) -> At
     if attempt.is_open and attempt.is_expired(now):
         return attempt_submit(user=user, attempt=attempt, now=now).attempt
     return attempt
+
+
+# --- capabilities self-assessment ---------------------------------------------------
+
+
+def self_assessment_record(
+    *,
+    user,
+    ratings: Mapping[str, Any],
+    stage: str,
+    course=None,
+    now: datetime | None = None,
+) -> SelfAssessment:
+    """Save a learner's self-ratings, one level (1-4) for every capability area.
+
+    Raises ``ValidationError`` (nothing saved) when an area is missing or a level is
+    not 1 to 4, or the stage is unknown.
+    """
+    from .capabilities import AREAS, LEVELS
+
+    if stage not in SelfAssessmentStage.values:
+        raise ValidationError("Choose when you are rating yourself.")
+    levels: dict[str, int] = {}
+    missing = []
+    for area in AREAS:
+        raw = ratings.get(area.key)
+        try:
+            level = int(raw)
+        except (TypeError, ValueError):
+            level = None
+        if level not in LEVELS:
+            missing.append(area.label)
+        else:
+            levels[area.key] = level
+    if missing:
+        raise ValidationError(
+            "Choose a level for each area: " + ", ".join(missing) + "."
+        )
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.create(
+            user=user, course=course, stage=stage, created_at=now or timezone.now()
+        )
+        SelfRating.objects.bulk_create(
+            SelfRating(assessment=assessment, capability=key, level=level)
+            for key, level in levels.items()
+        )
+    return assessment
+
+
+@transaction.atomic
+def capability_sharing_set(
+    *, user, share: bool, now: datetime | None = None
+) -> CapabilitySharing:
+    """Record the learner's choice to share (or stop sharing) their self-ratings with
+    their organisation's manager."""
+    sharing, _ = CapabilitySharing.objects.update_or_create(
+        user=user,
+        defaults={"share_with_manager": share, "changed_at": now or timezone.now()},
+    )
+    return sharing

@@ -21,4 +21,11 @@ urlpatterns = [
         views.attempt_result,
         name="result",
     ),
+    path("my-capabilities/", views.my_capabilities, name="my_capabilities"),
+    path("my-capabilities/rate/", views.self_assessment, name="self_assessment"),
+    path(
+        "my-capabilities/sharing/",
+        views.capability_sharing_change,
+        name="capability_sharing",
+    ),
 ]

@@ -26,12 +26,20 @@ from courses.selectors import course_progress
 
 from . import services
 from .marking_selectors import review_marks
-from .models import AnswerRefused, Attempt, AttemptQuestion, QuizPage
+from .models import (
+    AnswerRefused,
+    Attempt,
+    AttemptQuestion,
+    QuizPage,
+    SelfAssessmentStage,
+)
 from .selectors import (
     SHEET_FIELDS,
     attempt_for,
     attempt_review,
     attempt_sheet,
+    capability_overview,
+    capability_sharing,
     quiz_overview,
 )
 
@@ -340,3 +348,121 @@ def attempt_result(request, attempt_id: int):
             "sheet": sheet,
         },
     )
+
+
+# --- capabilities self-assessment ---------------------------------------------------
+
+
+def _rating_course(request, raw):
+    """The course a self-assessment is for: a live course the learner is enrolled
+    on, or None when none is named. Anything else is a 404."""
+    from courses.models import CoursePage, Enrolment
+
+    if raw in (None, ""):
+        return None
+    try:
+        course_id = int(raw)
+    except (TypeError, ValueError):
+        raise Http404("No such course.") from None
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    if (
+        course is None
+        or not Enrolment.objects.filter(user=request.user, course=course).exists()
+    ):
+        raise Http404("No such course.")
+    return course
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_assessment(request):
+    from .capabilities import AREAS
+
+    data = request.POST if request.method == "POST" else request.GET
+    course = _rating_course(request, data.get("course"))
+    stage = data.get("stage") or SelfAssessmentStage.START
+    if stage not in SelfAssessmentStage.values:
+        stage = SelfAssessmentStage.START
+    error = None
+    chosen = {}
+    share = capability_sharing(user=request.user)
+    if request.method == "POST":
+        chosen = {area.key: request.POST.get(area.key, "") for area in AREAS}
+        share = request.POST.get("share_with_manager") == "on"
+        try:
+            services.self_assessment_record(
+                user=request.user, ratings=chosen, stage=stage, course=course
+            )
+        except ValidationError as invalid:
+            error = " ".join(invalid.messages)
+        else:
+            services.capability_sharing_set(user=request.user, share=share)
+            messages.success(request, "Your self-assessment is saved.")
+            return redirect("assessments:my_capabilities")
+    return TemplateResponse(
+        request,
+        "assessments/self_assessment.html",
+        {
+            "areas": [
+                (
+                    area,
+                    [
+                        (level, name, text, str(level) == chosen.get(area.key))
+                        for level, name, text in area.levels()
+                    ],
+                )
+                for area in AREAS
+            ],
+            "course": course,
+            "stage": stage,
+            "stage_label": SelfAssessmentStage(stage).label,
+            "chosen": chosen,
+            "share": share,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_capabilities(request):
+    from .capabilities import AREA_BY_KEY, LEVEL_NAMES, chart_rows
+
+    overview = capability_overview(user=request.user)
+    rows, height = chart_rows(overview.areas)
+    return TemplateResponse(
+        request,
+        "assessments/my_capabilities.html",
+        {
+            "overview": overview,
+            "chart_rows": rows,
+            "chart_height": height,
+            "level_names": LEVEL_NAMES,
+            "weakest_area": AREA_BY_KEY.get(overview.weakest.key)
+            if overview.weakest
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def capability_sharing_change(request):
+    choice = request.POST.get("share_with_manager")
+    if choice not in ("yes", "no"):
+        return _error(
+            request,
+            title="Choose whether to share",
+            message="Choose yes or no to sharing your ratings, then save.",
+            status=400,
+            back=reverse("assessments:my_capabilities"),
+        )
+    services.capability_sharing_set(user=request.user, share=choice == "yes")
+    messages.success(
+        request,
+        "Your ratings are shared with your organisation's manager."
+        if choice == "yes"
+        else "Your ratings are private to you.",
+    )
+    return redirect("assessments:my_capabilities")

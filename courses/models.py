@@ -121,9 +121,20 @@ class CoursePage(PublicPageCacheMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_progress
+        from .signals import course_page_sections, gathered
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = course_progress(course=self, user=request.user)
+        context["course_sections"] = (
+            gathered(
+                course_page_sections,
+                request=request,
+                course=self,
+                progress=context["progress"],
+            )
+            if context["progress"].enrolled
+            else []
+        )
         return context
 
 

@@ -23,6 +23,9 @@ The others gather additions to a trainer report; each receiver returns its part:
   when they complete a course: return a ``PageExtension`` whose template is
   included once (with ``course`` and ``progress``). Certificates adds the
   certificate, its verify link and LinkedIn's add-to-profile link.
+- ``course_page_sections``, sent with ``request``, ``course`` and ``progress`` (the
+  learner's ``CourseProgress``) on a course page: return a piece of HTML shown under
+  the learner's progress. Assessments adds the capabilities self-assessment prompt.
 """
 
 from collections.abc import Callable
@@ -36,6 +39,7 @@ progress_report_extending = Signal()
 learner_record_sections = Signal()
 dashboard_extending = Signal()
 completion_extending = Signal()
+course_page_sections = Signal()
 
 
 @dataclass
@@ -54,6 +58,8 @@ class PageExtension:
 
     #: Included in each course card, with ``progress`` in the context.
     card_template: str = ""
+    #: Included once, above the course cards.
+    page_template: str = ""
     #: Static paths of scripts the cards need, included once per page.
     scripts: list[str] = field(default_factory=list)
 
