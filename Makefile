@@ -31,7 +31,7 @@ run: $(VENV)/.installed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-test
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
