@@ -157,7 +157,7 @@ def test_public_and_learner_pages_have_no_wcag_22_aa_violations(browse, site):
 @pytest.fixture
 def editors(live_home, django_user_model):
     from assessments.models import OrderingQuestion
-    from courses.blocks import CaseStudyBlock  # noqa: F401 - the block under test
+    from training.blocks import CaseStudyBlock  # noqa: F401 - the block under test
 
     course = make_course(
         home=live_home,

@@ -29,14 +29,18 @@ def signing_key(settings, tmp_path):
 
 
 @pytest.fixture
-def certificate(live_home):
+def certificate(live_home, django_capture_on_commit_callbacks):
     course = make_course(home=live_home, modules=1, lessons_per_module=1,
                          title="Foundation: IPV-P and substance use")  # fmt: skip
     user = UserFactory(full_name="Siobhán Ó Briain")
     Enrolment.objects.create(user=user, course=course)
-    return certificate_issue(
-        completion=CourseCompletionFactory(user=user, course=course)
-    )
+    # The PDF is rendered by a task after commit: run what the commit queues.
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = certificate_issue(
+            completion=CourseCompletionFactory(user=user, course=course)
+        )
+    certificate.refresh_from_db()
+    return certificate
 
 
 def _pdf(certificate, tmp_path, name="certificate.pdf", change=None):

@@ -73,6 +73,8 @@ def test_written_answer_marked_with_the_keyboard(browse, quiz):
         page.keyboard.type(ANSWER)
         expect(page.get_by_text("12 of 60 words")).to_be_visible()
         expect(page.locator("#autosave-status")).to_contain_text("question 2 saved")
+        tab_to(page, page.get_by_role("button", name="Review and submit"))
+        page.keyboard.press("Enter")
         tab_to(page, page.get_by_role("button", name="Submit for marking"))
         page.keyboard.press("Enter")
         expect(page.get_by_text("Awaiting marking").first).to_be_visible()
