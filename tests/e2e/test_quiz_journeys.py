@@ -99,7 +99,7 @@ def test_duplicate_ordering_positions_are_refused(browse, quiz):
         expect(question.get_by_text("Use each position once")).to_be_visible()
         expect(
             question.get_by_text("position 1 is given to “First” and “Second”")
-        ).to_be_visible()
+        ).to_be_visible(timeout=15_000)
         # ...and by the server, without JavaScript's help.
         page.get_by_role("button", name="Save answers").click()
         expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
