@@ -73,7 +73,8 @@ ENV.update(
         "CERTIFICATE_VERIFY_PROXY_COUNT": "1",
         "CERTIFICATE_RENDER_STALE_SECONDS": "3",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{PORT}",
+        # The public address printed on certificates (production refuses a local one).
+        "WAGTAILADMIN_BASE_URL": "https://training.example.org",
         "LOG_LEVEL": "WARNING",
     }
 )

@@ -59,7 +59,7 @@ def server_env(args, scratch: Path) -> dict[str, str]:
             "CERTIFICATE_SIGNING_KEYS_FILE": str(scratch / "keys.json"),
             # The benchmark measures serving, not the limit that protects it.
             "CERTIFICATE_VERIFY_RATE_LIMIT": "1000000000/600",
-            "WAGTAILADMIN_BASE_URL": f"http://127.0.0.1:{args.port}",
+            "WAGTAILADMIN_BASE_URL": "https://training.example.org",
         }
     )
     return env
