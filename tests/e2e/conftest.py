@@ -41,6 +41,19 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
+def signing_key(settings, tmp_path):
+    """A certificate signing key made for the test, in its own file."""
+    from certificates.signing import keys_cache_clear
+
+    settings.CERTIFICATE_SIGNING_KEY = ""
+    settings.CERTIFICATE_SIGNING_KEYS_FILE = str(tmp_path / "signing-keys.json")
+    settings.CERTIFICATE_SIGNING_KEYS_CREATE = True
+    keys_cache_clear()
+    yield
+    keys_cache_clear()
+
+
+@pytest.fixture
 def live_home(live_server):
     """The catalogue home page, served by the live server's host and port."""
     home = make_home()

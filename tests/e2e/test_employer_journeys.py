@@ -16,16 +16,7 @@ from tests.factories import CourseCompletionFactory, UserFactory, make_course
 PASSWORD = "a-long-passphrase-7"
 
 
-@pytest.fixture(autouse=True)
-def signing_key(settings, tmp_path):
-    from certificates.signing import keys_cache_clear
-
-    settings.CERTIFICATE_SIGNING_KEY = ""
-    settings.CERTIFICATE_SIGNING_KEYS_FILE = str(tmp_path / "signing-keys.json")
-    settings.CERTIFICATE_SIGNING_KEYS_CREATE = True
-    keys_cache_clear()
-    yield
-    keys_cache_clear()
+pytestmark = pytest.mark.usefixtures("signing_key")
 
 
 @pytest.fixture
