@@ -96,6 +96,9 @@ def test_healthz_answers_503_when_the_cache_is_down(client, db, monkeypatch):
 
 def test_several_processes_with_a_local_cache_fail_the_check(settings):
     settings.SINGLE_PROCESS = False
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
     assert [e.id for e in shared_cache_check(None)] == ["training.E001"]
     assert isinstance(shared_cache_check(None)[0], Error)
     settings.CACHES = {
