@@ -52,21 +52,22 @@ def _reported_seconds(raw) -> int | None:
     script ran); ValidationError if it is not a whole number in range."""
     if raw is None or raw == "":
         return None
-    if not raw.isdigit() or int(raw) > BEAT_MAX_SECONDS * 100:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > BEAT_MAX_SECONDS * 100:
         raise ValidationError("The reading time must be a whole number of seconds.")
     return int(raw)
 
 
-def _record_time(request, lesson) -> int:
-    """Credit what the request reports about ``lesson`` (clamped by the service)."""
+def _record_time(request, lesson, *, measured: bool) -> int:
+    """Credit what the request reports about ``lesson`` (clamped by the service).
+    ``measured``: the request must carry the script's count of seconds."""
     opened_at = token_opened_at(
         request.POST.get("time_token", ""), user=request.user, lesson_id=lesson.pk
     )
+    seconds = _reported_seconds(request.POST.get("seconds"))
+    if measured and seconds is None:
+        raise ValidationError("The reading time must be a whole number of seconds.")
     return services.lesson_time_record(
-        user=request.user,
-        lesson=lesson,
-        seconds=_reported_seconds(request.POST.get("seconds")),
-        opened_at=opened_at,
+        user=request.user, lesson=lesson, seconds=seconds, opened_at=opened_at
     )
 
 
@@ -81,7 +82,7 @@ def lesson_time_beat(request, lesson_id: int):
     if lesson is None:
         return JsonResponse({"error": "That lesson is not available."}, status=404)
     try:
-        total = _record_time(request, lesson)
+        total = _record_time(request, lesson, measured=True)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     response = JsonResponse({"seconds": total})
@@ -96,7 +97,7 @@ def lesson_complete(request, lesson_id: int):
     if "time_token" in request.POST:
         # An old page's report is ignored: the minimum below still decides.
         with contextlib.suppress(ValidationError):
-            _record_time(request, lesson)
+            _record_time(request, lesson, measured=False)
     try:
         result = services.lesson_complete(user=request.user, lesson=lesson)
     except PermissionDenied as error:
