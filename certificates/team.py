@@ -36,6 +36,7 @@ from courses.models import (
     StepCompletion,
 )
 from courses.reports import _count, progress_report_queryset
+from courses.selectors import with_learning_time
 from training.models import Membership, MembershipStatus, Organisation
 from training.selectors import team_members
 
@@ -196,6 +197,7 @@ class TeamCourse:
     completed_at: datetime | None = None
     due_on: date | None = None
     certificate: Certificate | None = None
+    learning_seconds: int = 0
     today: date = field(default_factory=timezone.localdate)
 
     @property
@@ -243,6 +245,11 @@ class TeamMember:
     overdue_count: int
     courses: list[TeamCourse] = field(default_factory=list)
 
+    @property
+    def learning_seconds(self) -> int:
+        """Reading time on all their courses' lessons."""
+        return sum(course.learning_seconds for course in self.courses)
+
 
 def team_rows(*, organisation: Organisation, users: list) -> list[TeamMember]:
     """The people on one page of the dashboard with their courses and
@@ -250,7 +257,9 @@ def team_rows(*, organisation: Organisation, users: list) -> list[TeamMember]:
     ids = [user.pk for user in users]
     today = timezone.localdate()
     by_key: dict[tuple[int, int], TeamCourse] = {}
-    for enrolment in progress_report_queryset().filter(user_id__in=ids):
+    for enrolment in with_learning_time(progress_report_queryset()).filter(
+        user_id__in=ids
+    ):
         by_key[(enrolment.user_id, enrolment.course_id)] = TeamCourse(
             course_id=enrolment.course_id,
             title=enrolment.course.title,
@@ -258,6 +267,7 @@ def team_rows(*, organisation: Organisation, users: list) -> list[TeamMember]:
             steps_done=enrolment.steps_done,
             steps_total=enrolment.steps_total,
             completed_at=enrolment.completed_at,
+            learning_seconds=enrolment.learning_seconds,
             today=today,
         )
     for assignment in Assignment.objects.filter(

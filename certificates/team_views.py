@@ -138,6 +138,7 @@ EXPORT_HEADER = [
     "Certificate",
     "Certificate expires",
     "Last activity",
+    "Learning time (minutes)",
 ]
 
 
@@ -174,6 +175,7 @@ def _export_lines(organisation, queryset):
                 _date(certificate.expires_at) if certificate else "",
             ]
         cells.append(_date(member.last_activity))
+        cells.append("" if course is None else round(course.learning_seconds / 60))
         yield writer.writerow([cell_safe(cell) for cell in cells])
 
 

@@ -177,6 +177,7 @@ def course(*, home, data: dict, documents_dir: Path, report, update) -> list[Qui
             ],
             "sequential": bool(data.get("sequential", False)),
             "certificate_validity_months": data.get("validity_months"),
+            "lesson_minimum_percent": data.get("lesson_minimum_percent"),
         },
         report,
         update,

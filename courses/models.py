@@ -3,14 +3,15 @@
 Pages: CourseIndexPage (the home page and catalogue) > CoursePage > ModulePage >
 LessonPage (and assessments.QuizPage). Editors find them under Pages in the admin.
 
-Learner records: Enrolment, StepCompletion, ReflectionAnswer and CourseCompletion.
-They are written only through ``courses.services``.
+Learner records: Enrolment, StepCompletion, LessonTime, ReflectionAnswer and
+CourseCompletion. They are written only through ``courses.services``.
 """
 
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -94,6 +95,18 @@ class CoursePage(PublicPageCacheMixin, Page):
         "to holders when their certificate is about to expire (or has expired).",
     )
 
+    lesson_minimum_percent = models.PositiveSmallIntegerField(
+        "minimum time on each lesson (% of its reading time)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Learners can mark a lesson complete only after spending this "
+        "share of the lesson's reading time on it, counted while the lesson is "
+        "open in front of them and they are reading (scrolling, typing or "
+        "clicking). For example, 50 asks for 10 minutes on a 20-minute lesson. "
+        "Leave blank for no minimum.",
+    )
+
     content_panels = Page.content_panels + [
         MultiFieldPanel(
             [FieldPanel("audience"), FieldPanel("hours"), FieldPanel("summary")],
@@ -105,6 +118,7 @@ class CoursePage(PublicPageCacheMixin, Page):
         MultiFieldPanel(
             [
                 FieldPanel("sequential"),
+                FieldPanel("lesson_minimum_percent"),
                 FieldPanel("certificate_validity_months"),
                 FieldPanel("refresher_course"),
             ],
@@ -258,10 +272,16 @@ class LessonPage(LearnerOnlyPageMixin, Page):
     subpage_types = []
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import reflection_answers
+        from .selectors import lesson_time_state, reflection_answers
 
         context = super().get_context(request, *args, **kwargs)
         context["reflections"] = reflection_answers(user=request.user, lesson=self)
+        # Per learner and per request: never part of any cached rendering.
+        context["lesson_time"] = (
+            lesson_time_state(user=request.user, lesson=self, course=context["course"])
+            if context["progress"].enrolled
+            else None
+        )
         return context
 
 
@@ -312,6 +332,42 @@ class StepCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} completed {self.page}"
+
+
+class LessonTime(models.Model):
+    """How long a learner has spent reading one lesson: active time only (the
+    lesson open in a visible tab, with some scrolling, typing or clicking in the
+    last minute), as the lesson page's script reports it about once a minute.
+
+    One row per learner and lesson, added to in place by
+    ``courses.services.lesson_time_record``, which never credits more than the
+    wall time since the previous report (``last_beat_at``). Reports and the
+    learner's record show the totals; a course's ``lesson_minimum_percent`` reads
+    them before "Mark as complete" is offered.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_times"
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="learner_times"
+    )
+    seconds = models.PositiveIntegerField(default=0)
+    first_beat_at = models.DateTimeField(default=timezone.now)
+    last_beat_at = models.DateTimeField(default=timezone.now)
+
+    # Learner records, not content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson"], name="unique_lesson_time"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.lesson}: {self.seconds} s"
 
 
 class ReflectionAnswer(models.Model):

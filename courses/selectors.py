@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from training.models import MembershipStatus
@@ -26,10 +27,12 @@ from .models import (
     CoursePage,
     Enrolment,
     LessonPage,
+    LessonTime,
     ModulePage,
     ReflectionAnswer,
 )
 from .steps import done_ids, step_models
+from .timing import remaining_text, required_seconds, token_make
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -409,6 +412,107 @@ def reflection_answers(*, user, lesson) -> dict[str, str]:
     )
 
 
+# --- Time on task -----------------------------------------------------------------
+
+
+def lesson_seconds(*, user, lesson) -> int:
+    """The learner's recorded reading time on ``lesson``, in seconds (one query)."""
+    if not _is_learner(user):
+        return 0
+    return (
+        LessonTime.objects.filter(user=user, lesson=lesson)
+        .values_list("seconds", flat=True)
+        .first()
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class LessonTimeState:
+    """What a lesson page needs to count reading time and offer "Mark as
+    complete": built per learner and request, never cached with the page."""
+
+    lesson_id: int
+    seconds: int
+    required: int
+    token: str
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.required - self.seconds)
+
+    @property
+    def reached(self) -> bool:
+        return self.remaining == 0
+
+    @property
+    def remaining_text(self) -> str:
+        return remaining_text(self.remaining)
+
+
+def lesson_time_state(
+    *, user, lesson, course, now: datetime | None = None
+) -> LessonTimeState:
+    """The learner's time on ``lesson`` so far, the course's minimum for it, and a
+    fresh token for the page's reports (one query)."""
+    return LessonTimeState(
+        lesson_id=lesson.pk,
+        seconds=lesson_seconds(user=user, lesson=lesson),
+        required=required_seconds(course=course, lesson=lesson),
+        token=token_make(user=user, lesson=lesson, now=now or timezone.now()),
+    )
+
+
+def learning_seconds_by_course(*, user, courses: Iterable) -> dict[int, int]:
+    """The learner's total reading time on each course's lessons (one query)."""
+    courses = list(courses)
+    if not courses or not _is_learner(user):
+        return {}
+    totals = dict.fromkeys((c.pk for c in courses), 0)
+    rows = LessonTime.objects.filter(user=user).filter(
+        reduce(or_, (Q(lesson__path__startswith=c.path) for c in courses))
+    )
+    for path, seconds in rows.values_list("lesson__path", "seconds"):
+        for course in courses:
+            if path.startswith(course.path):
+                totals[course.pk] += seconds
+    return totals
+
+
+def with_learning_time(enrolments):
+    """Enrolments annotated with ``learning_seconds``: the learner's reading time
+    on that course's lessons, as a correlated sum (a report page stays one query).
+    """
+    total = (
+        LessonTime.objects.filter(
+            user_id=OuterRef("user_id"),
+            lesson__path__startswith=OuterRef("course__path"),
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(total=Sum("seconds"))
+        .values("total")[:1]
+    )
+    return enrolments.annotate(
+        learning_seconds=Coalesce(Subquery(total, output_field=IntegerField()), 0)
+    )
+
+
+def learner_lesson_times(*, user):
+    """Each lesson the learner has spent time on, with the total and when they
+    last read it, most recent first (one query)."""
+    return list(
+        LessonTime.objects.filter(user=user)
+        .order_by("-last_beat_at", "pk")
+        .values(
+            "seconds",
+            "last_beat_at",
+            title=F("lesson__title"),
+            minutes=F("lesson__minutes"),
+        )
+    )
+
+
 def personal_data(*, user, **kwargs) -> dict:
     """A learner's course records, for the "download my data" export."""
     return {
@@ -423,6 +527,17 @@ def personal_data(*, user, **kwargs) -> dict:
             for title, when in user.step_completions.filter(
                 page__in=LessonPage.objects.values("pk")
             ).values_list("page__title", "completed_at")
+        ],
+        "lesson_reading_time": [
+            {
+                "lesson": title,
+                "seconds": seconds,
+                "first_read_at": first.isoformat(),
+                "last_read_at": last.isoformat(),
+            }
+            for title, seconds, first, last in LessonTime.objects.filter(
+                user=user
+            ).values_list("lesson__title", "seconds", "first_beat_at", "last_beat_at")
         ],
         "reflections": [
             {"lesson": title, "answer": text, "updated_at": when.isoformat()}

@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -23,11 +24,18 @@ from .models import (
     CoursePage,
     Enrolment,
     LessonPage,
+    LessonTime,
     ReflectionAnswer,
     StepCompletion,
 )
-from .selectors import course_progress
+from .selectors import course_progress, lesson_seconds
 from .signals import course_completed, course_completion_withdrawn
+from .timing import (
+    BEAT_MAX_SECONDS,
+    minimum_text,
+    remaining_text,
+    required_seconds,
+)
 
 REFLECTION_MAX_LENGTH = 10_000
 
@@ -113,13 +121,92 @@ def step_complete(
     return StepCompleteResult(completion, created, course_done_now)
 
 
+class LessonTooSoon(ValidationError):
+    """A lesson marked complete before the course's minimum time on it."""
+
+
 @transaction.atomic
 def lesson_complete(
     *, user, lesson: LessonPage, now: datetime | None = None
 ) -> StepCompleteResult:
-    """Mark a lesson complete, once; then see whether the course is now complete."""
+    """Mark a lesson complete, once; then see whether the course is now complete.
+
+    A course with a minimum time per lesson (``lesson_minimum_percent``) refuses,
+    with ``LessonTooSoon``, until the learner's recorded time on the lesson
+    reaches it; a lesson already complete stays complete."""
     progress = _require_open(user=user, lesson=lesson)
+    step = progress.step(lesson.pk)
+    required = required_seconds(course=progress.course, lesson=lesson)
+    if required and not step.done:
+        spent = lesson_seconds(user=user, lesson=lesson)
+        if spent < required:
+            raise LessonTooSoon(
+                f"“{progress.course.title}” asks you to spend at least "
+                f"{minimum_text(required)} on “{lesson.title}” before it is marked "
+                f"complete. Keep reading for {remaining_text(required - spent)}, "
+                "then mark it complete."
+            )
     return step_complete(user=user, page=lesson, course=progress.course, now=now)
+
+
+def lesson_time_record(
+    *,
+    user,
+    lesson: LessonPage,
+    seconds: int | None,
+    opened_at: datetime,
+    now: datetime | None = None,
+) -> int:
+    """Add reading time to the learner's total for ``lesson``; return the total.
+
+    ``seconds`` is what the lesson page's script measured since its last report
+    (None when the page ran no script: then the wall time since the page was
+    opened counts, up to the lesson's reading time). Whatever a request claims,
+    it adds at most the wall time since the later of ``opened_at`` (when the page
+    was served, from its signed token) and the previous report, and at most
+    ``BEAT_MAX_SECONDS``: a forged report cannot add time that has not passed.
+
+    One small write: an insert the first time, then an UPDATE with ``F()``
+    conditional on the previous report's time, so two tabs reporting at once
+    cannot both claim the same stretch of time (the loser re-reads and retries).
+    """
+    now = now or timezone.now()
+    cap = lesson.minutes * 60 if seconds is None else BEAT_MAX_SECONDS
+    claimed = cap if seconds is None else max(0, min(int(seconds), cap))
+    for _ in range(3):
+        row = (
+            LessonTime.objects.filter(user=user, lesson=lesson)
+            .values("pk", "seconds", "last_beat_at")
+            .first()
+        )
+        since = opened_at if row is None else max(opened_at, row["last_beat_at"])
+        elapsed = max(0, int((now - since).total_seconds()))
+        credit = min(claimed, elapsed)
+        # When the clock is what limits the credit, the part-second not credited
+        # is carried to the next report rather than lost on every beat.
+        beat_at = since + timedelta(seconds=credit) if credit == elapsed else now
+        beat_at = min(max(beat_at, since), now)
+        if row is None:
+            try:
+                with transaction.atomic():
+                    LessonTime.objects.create(
+                        user=user,
+                        lesson=lesson,
+                        seconds=credit,
+                        first_beat_at=now,
+                        last_beat_at=beat_at,
+                    )
+            except IntegrityError:
+                continue  # another report created it first: add to that one
+            return credit
+        if credit == 0:
+            return row["seconds"]
+        updated = LessonTime.objects.filter(
+            pk=row["pk"], last_beat_at=row["last_beat_at"]
+        ).update(seconds=F("seconds") + credit, last_beat_at=beat_at)
+        if updated:
+            return row["seconds"] + credit
+    return lesson_seconds(user=user, lesson=lesson)
 
 
 @transaction.atomic

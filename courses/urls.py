@@ -16,6 +16,11 @@ urlpatterns = [
         name="lesson_complete",
     ),
     path(
+        "lessons/<id:lesson_id>/time/",
+        views.lesson_time_beat,
+        name="lesson_time_beat",
+    ),
+    path(
         "lessons/<id:lesson_id>/reflections/<str:block_id>/",
         views.reflection_save,
         name="reflection_save",

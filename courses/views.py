@@ -1,9 +1,11 @@
 """Learner actions on courses. Thin: each view checks input and calls a service."""
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +16,14 @@ from training.selectors import team_members
 from . import services
 from .forms import AssignmentForm
 from .models import CoursePage, LessonPage
-from .selectors import course_progress, courses_to_take_next, learner_dashboard
+from .selectors import (
+    course_progress,
+    courses_to_take_next,
+    learner_dashboard,
+    learning_seconds_by_course,
+)
 from .signals import completion_extending, dashboard_extending, gathered
+from .timing import BEAT_MAX_SECONDS, token_opened_at
 
 
 def _live_page(model, page_id):
@@ -39,15 +47,69 @@ def enrol(request, course_id: int):
     return redirect(course.url)
 
 
+def _reported_seconds(raw) -> int | None:
+    """The seconds a lesson page's script reports: None if it sent none (no
+    script ran); ValidationError if it is not a whole number in range."""
+    if raw is None or raw == "":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > BEAT_MAX_SECONDS * 100:
+        raise ValidationError("The reading time must be a whole number of seconds.")
+    return int(raw)
+
+
+def _record_time(request, lesson, *, measured: bool) -> int:
+    """Credit what the request reports about ``lesson`` (clamped by the service).
+    ``measured``: the request must carry the script's count of seconds."""
+    opened_at = token_opened_at(
+        request.POST.get("time_token", ""), user=request.user, lesson_id=lesson.pk
+    )
+    seconds = _reported_seconds(request.POST.get("seconds"))
+    if measured and seconds is None:
+        raise ValidationError("The reading time must be a whole number of seconds.")
+    return services.lesson_time_record(
+        user=request.user, lesson=lesson, seconds=seconds, opened_at=opened_at
+    )
+
+
+@require_POST
+def lesson_time_beat(request, lesson_id: int):
+    """The lesson page's script reporting reading time, about once a minute (and
+    on leaving the page, by ``navigator.sendBeacon``). CSRF-protected like every
+    POST; answers JSON with the learner's total on the lesson."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Sign in to record reading time."}, status=403)
+    lesson = LessonPage.objects.live().defer_streamfields().filter(pk=lesson_id).first()
+    if lesson is None:
+        return JsonResponse({"error": "That lesson is not available."}, status=404)
+    try:
+        total = _record_time(request, lesson, measured=True)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    response = JsonResponse({"seconds": total})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_POST
 def lesson_complete(request, lesson_id: int):
     lesson = _live_page(LessonPage, lesson_id)
+    if "time_token" in request.POST:
+        # An old page's report is ignored: the minimum below still decides.
+        with contextlib.suppress(ValidationError):
+            _record_time(request, lesson, measured=False)
     try:
         result = services.lesson_complete(user=request.user, lesson=lesson)
     except PermissionDenied as error:
         messages.error(request, str(error))
         return redirect(lesson.course().url)
+    except services.LessonTooSoon as error:
+        return TemplateResponse(
+            request,
+            "courses/lesson_too_soon.html",
+            {"lesson": lesson, "errors": error.messages},
+            status=403,
+        )
     if result.created:
         messages.success(request, f"“{lesson.title}” is marked complete.")
     progress = course_progress(course=lesson.course(), user=request.user)
@@ -90,11 +152,15 @@ def reflection_save(request, lesson_id: int, block_id: str):
 
 @login_required
 def dashboard(request):
+    courses = learner_dashboard(user=request.user)
     return TemplateResponse(
         request,
         "courses/dashboard.html",
         {
-            "courses": learner_dashboard(user=request.user),
+            "courses": courses,
+            "learning_time": learning_seconds_by_course(
+                user=request.user, courses=[p.course for p in courses]
+            ),
             "extensions": gathered(dashboard_extending, request=request),
         },
     )

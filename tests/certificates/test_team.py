@@ -228,3 +228,26 @@ def test_query_count_is_the_same_for_10_and_1000_staff(manager_client, org_a, co
         )
         == small_person
     )
+
+
+def test_the_manager_sees_learning_time_but_not_per_lesson(
+    manager_client, org_a, course
+):
+    from courses.models import LessonTime
+
+    person = make_member(org_a, full_name="Rae Reader")
+    _assign(person, course, org_a, timezone.localdate())
+    lessons = list(LessonPage.objects.descendant_of(course).order_by("path"))
+    LessonTime.objects.create(user=person, lesson=lessons[0], seconds=1200)
+    LessonTime.objects.create(user=person, lesson=lessons[1], seconds=720)
+    assert "Learning time: 32 min" in manager_client.get(TEAM).content.decode()
+    url = reverse("certificates:team_person", kwargs={"user_id": person.pk})
+    html = manager_client.get(url).content.decode()
+    assert "<dt>Learning time</dt><dd>32 min</dd>" in html
+    rows = list(
+        csv.DictReader(
+            io.StringIO(b"".join(manager_client.get(EXPORT).streaming_content).decode())
+        )
+    )
+    by_name = {row["Name"]: row["Learning time (minutes)"] for row in rows}
+    assert by_name["Rae Reader"] == "32"

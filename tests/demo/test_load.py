@@ -12,9 +12,15 @@ from assessments.models import Attempt, Question, QuizPage
 from assessments.selectors import model_answers
 from assessments.services import attempt_start, attempt_submit
 from certificates.models import Certificate
-from courses.models import CourseCompletion, CoursePage, LessonPage, ModulePage
+from courses.models import (
+    CourseCompletion,
+    CoursePage,
+    LessonPage,
+    LessonTime,
+    ModulePage,
+)
 from courses.selectors import course_progress
-from courses.services import enrolment_create, lesson_complete
+from courses.services import LessonTooSoon, enrolment_create, lesson_complete
 from tests.factories import UserFactory
 from training.models import User
 
@@ -72,12 +78,21 @@ def test_demo_loads_once_and_the_foundation_course_can_be_completed(settings):
     )
 
     foundation = CoursePage.objects.get(slug="foundation")
+    # The foundation course asks for half of each lesson's reading time, and the
+    # demo learners' histories include that time.
+    assert foundation.lesson_minimum_percent == 50
+    assert LessonTime.objects.filter(lesson__path__startswith=foundation.path).exists()
     learner = UserFactory(full_name="Test Learner")
     enrolment_create(user=learner, course=foundation)
     rng = random.Random(7)
     for module in course_progress(course=foundation, user=learner).modules:
         for step in module.steps:
             if isinstance(step.page, LessonPage):
+                with pytest.raises(LessonTooSoon):
+                    lesson_complete(user=learner, lesson=step.page)
+                LessonTime.objects.create(
+                    user=learner, lesson=step.page, seconds=step.page.minutes * 30
+                )
                 lesson_complete(user=learner, lesson=step.page)
             else:
                 attempt = attempt_start(user=learner, quiz=step.page, rng=rng).attempt
