@@ -213,15 +213,14 @@ class CredentialCheck:
 
 
 def _schema_errors(document: dict) -> list[str]:
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(
-        open_badges.schema(), format_checker=jsonschema.FormatChecker()
-    )
+    validator = open_badges.schema_validator()
     return [
         f"{'/'.join(str(p) for p in error.absolute_path) or 'credential'}: "
         f"{error.message}"[:300]
-        for error in sorted(validator.iter_errors(document), key=str)[:3]
+        for error in sorted(
+            validator.iter_errors(document),
+            key=lambda error: ([str(p) for p in error.absolute_path], error.message),
+        )[:3]
     ]
 
 

@@ -21,17 +21,26 @@ import base64
 import gzip
 import hashlib
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from .jsonld import CONTEXTS_DIR, OB_V3, VC_V2, canonical_nquads
+from .jsonld import (
+    CONTEXTS_DIR,
+    OB_V3,
+    OB_V3_EXTENSIONS,
+    VC_V2,
+    UndefinedTerm,
+    canonical_nquads,
+)
 from .signing import SigningKeyPair
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -39,10 +48,12 @@ SCHEMA_URL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
     "ob_v3p0_achievementcredential_schema.json"
 )
-# VC Data Model 2.0's own type for a JSON Schema (defined in its context, which
-# 1EdTech's "1EdTechJsonSchemaValidator2019" is not, so strict JSON-LD processors
-# such as the DCC verifier refuse that one).
-SCHEMA_TYPE = "JsonSchema"
+# The type OB 3.0 gives its schema. No context but 1EdTech's extensions context
+# defines it, so credentials name that context too: strict JSON-LD processors (the
+# DCC verifier, and ours) refuse a type that no context defines.
+SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
+# 1EdTech's file, bundled verbatim (see schemas/README.md).
+SCHEMA_FILE = "ob_v3p0_achievementcredential_schema.json"
 STATUS_LIST_SIZE = 131072  # bits: the minimum the spec asks, for herd privacy
 MEDIA_TYPE = "application/vc+ld+json"
 
@@ -203,7 +214,7 @@ def credential_unsigned(facts: CredentialFacts) -> dict:
     list_url = status_list_url(facts.base_url, number)
     hours = _hours(facts.cpd_hours)
     credential = {
-        "@context": [VC_V2, OB_V3],
+        "@context": [VC_V2, OB_V3, OB_V3_EXTENSIONS],
         "id": facts.verify_url,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"Certificate of completion: {facts.course_title}",
@@ -313,6 +324,11 @@ def proof_verify(document: dict, *, keys: dict[str, bytes]) -> str:
     }
     try:
         data = _hash_data(unsigned, config)
+    except UndefinedTerm as error:
+        # Not signed over as it stands: a verifier would have to drop it.
+        raise ProofError(
+            f"{error} A proof cannot cover what no context defines."
+        ) from error
     except Exception as error:  # noqa: BLE001 - pyld raises many kinds
         raise ProofError(f"The credential is not valid JSON-LD: {error}") from error
     try:
@@ -375,9 +391,40 @@ def status_list_unsigned(
 # -- the schema ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def schema() -> dict:
-    path = CONTEXTS_DIR.parent / "schemas" / "ob_v3p0_achievementcredential.json"
+    """1EdTech's OB 3.0 AchievementCredential JSON schema (draft 2019-09)."""
+    path = CONTEXTS_DIR.parent / "schemas" / SCHEMA_FILE
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+def _is_date_time(value: object) -> bool:
+    """JSON Schema's ``date-time`` (RFC 3339, with a time zone), checked here
+    because jsonschema leaves it unchecked without an extra package."""
+    if not isinstance(value, str):
+        return True  # the schema's "type" speaks for other values
+    if not _RFC3339.fullmatch(value):
+        return False
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def schema_validator():
+    """A draft 2019-09 validator for the schema, asserting ``date-time``."""
+    import jsonschema
+
+    formats = jsonschema.FormatChecker(formats=())
+    formats.checks("date-time")(_is_date_time)
+    return jsonschema.Draft201909Validator(schema(), format_checker=formats)
 
 
 def dumps(document: dict) -> str:

@@ -4,14 +4,18 @@
 //   node verify.mjs DIR NAME:EXPECTED ...
 //
 // DIR holds did.json (the site's DID document), status/<n>.json (its status lists)
-// and the credentials; EXPECTED is "valid" or "revoked". The document loader serves
-// only the JSON-LD contexts bundled in certificates/contexts/ and the files in DIR:
-// nothing is fetched from the network. Exits non-zero if any answer differs.
+// and the credentials; EXPECTED is "valid", "revoked" or "invalid". The document
+// loader serves only the JSON-LD contexts bundled in certificates/contexts/ and the
+// files in DIR: nothing is fetched from the network. Each credential is also checked
+// with Ajv against every schema its credentialSchema names (1EdTech's OB 3.0 schema,
+// bundled in certificates/schemas/). Exits non-zero if any answer differs.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
+import Ajv2019 from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
 import * as vc from '@digitalcredentials/vc';
 import { DataIntegrityProof } from '@digitalcredentials/data-integrity';
 import { cryptosuite as eddsaRdfc2022CryptoSuite } from
@@ -23,8 +27,15 @@ const CONTEXTS = {
   'https://www.w3.org/ns/credentials/v2': 'credentials-v2.jsonld',
   'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json':
     'ob-v3p0-context-3.0.3.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'ob-v3p0-extensions.json',
   'https://www.w3.org/ns/did/v1': 'did-v1.jsonld',
   'https://w3id.org/security/multikey/v1': 'multikey-v1.jsonld',
+};
+
+const schemasDir = join(here, '..', 'certificates', 'schemas');
+const SCHEMAS = {
+  'https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json':
+    'ob_v3p0_achievementcredential_schema.json',
 };
 
 const [dir, ...cases] = process.argv.slice(2);
@@ -59,6 +70,30 @@ async function documentLoader(url) {
 
 const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022CryptoSuite });
 
+// 1EdTech's schema uses the 2019-09 forms Ajv's strict mode warns about (tuple
+// "items" with "additionalItems"), so strict mode is off; formats are asserted.
+const ajv = new Ajv2019({ strict: false, allErrors: true });
+addFormats(ajv);
+function schemaErrors(credential) {
+  const named = [].concat(credential.credentialSchema || []);
+  if (named.length === 0) return ['it names no schema'];
+  const errors = [];
+  for (const { id, type } of named) {
+    if (type !== '1EdTechJsonSchemaValidator2019' || !SCHEMAS[id]) {
+      errors.push(`unknown schema ${id} (${type})`);
+      continue;
+    }
+    const validate = ajv.getSchema(id)
+      || ajv.compile(readJson(join(schemasDir, SCHEMAS[id])));
+    if (!validate(credential)) {
+      for (const e of validate.errors.slice(0, 3)) {
+        errors.push(`${e.instancePath || 'credential'} ${e.message}`);
+      }
+    }
+  }
+  return errors;
+}
+
 async function checkStatus({ credential }) {
   const entry = credential.credentialStatus;
   const { document: list } = await documentLoader(entry.statusListCredential);
@@ -89,17 +124,24 @@ for (const spec of cases) {
     credential, suite, documentLoader, checkStatus,
   });
   const proofOk = (result.results || []).every((r) => r.verified);
+  const schemaProblems = schemaErrors(credential);
   let got;
-  if (result.verified) got = 'valid';
+  if (schemaProblems.length) got = 'invalid';
+  else if (result.verified) got = 'valid';
   else if (proofOk && result.statusResult && !result.statusResult.verified) {
     got = 'revoked';
   } else got = 'invalid';
   const ok = got === expected;
   if (ok) passes += 1; else failures += 1;
-  const detail = result.error ? ` (${result.error.message || result.error})` : '';
-  console.log(`${ok ? 'ok' : 'FAIL'} ${name}: expected ${expected}, got ${got}${ok ? '' : detail}`);
-  if (!ok && result.error && result.error.errors) {
-    for (const e of result.error.errors) console.log('   ', e.message || e);
+  const error = (schemaProblems.length
+    && new Error(`schema: ${schemaProblems.join('; ')}`))
+    || result.error
+    || (result.results || []).map((r) => r.error).find(Boolean);
+  const detail = error ? ` (${error.message || error})` : '';
+  // The reason is printed whenever the answer is not "valid", so a log shows why.
+  console.log(`${ok ? 'ok' : 'FAIL'} ${name}: expected ${expected}, got ${got}${got === 'valid' ? '' : detail}`);
+  if (got !== 'valid' && error && error.errors) {
+    for (const e of error.errors) console.log('   ', e.message || e);
   }
 }
 console.log(`${passes} passed, ${failures} failed`);

@@ -1,6 +1,6 @@
 """An independent implementation verifies our Open Badges credentials: the Digital
 Credentials Consortium's JavaScript libraries (credential-check/), on a freshly
-issued credential and on a revoked one.
+issued credential and on a revoked one, with Ajv checking 1EdTech's OB 3.0 schema.
 
 Needs Node.js and ``npm ci`` in credential-check/; CI sets CREDENTIAL_CHECK_REQUIRED
 so a missing toolchain fails there instead of skipping.
@@ -55,6 +55,14 @@ def test_the_dcc_libraries_verify_a_fresh_and_a_revoked_credential(
     tampered = json.loads((tmp_path / "fresh.json").read_text())
     tampered["credentialSubject"]["creditsEarned"] = 60
     (tmp_path / "tampered.json").write_text(json.dumps(tampered))
+    # A term no context defines: a safe-mode verifier refuses it, as ours does.
+    added = json.loads((tmp_path / "fresh.json").read_text())
+    added["credentialSubject"]["nickname"] = "Zee"
+    (tmp_path / "added.json").write_text(json.dumps(added))
+    # Signed but not what the OB 3.0 schema allows: Ajv's check refuses it.
+    unschematic = json.loads((tmp_path / "fresh.json").read_text())
+    del unschematic["credentialSubject"]["achievement"]["criteria"]
+    (tmp_path / "unschematic.json").write_text(json.dumps(unschematic))
 
     run = subprocess.run(  # noqa: S603 - our own script on files we just wrote
         [
@@ -64,10 +72,14 @@ def test_the_dcc_libraries_verify_a_fresh_and_a_revoked_credential(
             "fresh.json:valid",
             "revoked.json:revoked",
             "tampered.json:invalid",
+            "added.json:invalid",
+            "unschematic.json:invalid",
         ],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "3 passed, 0 failed" in run.stdout
+    assert "5 passed, 0 failed" in run.stdout
+    assert "unschematic.json: expected invalid, got invalid (schema:" in run.stdout
+    assert "Safe mode validation error" in run.stdout  # added.json, as ours refuses

@@ -4,6 +4,7 @@ and the upload check."""
 import copy
 import hashlib
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -30,14 +31,43 @@ def _keys(client) -> dict[str, bytes]:
     }
 
 
-def test_the_credential_validates_against_the_bundled_ob3_schema(issue):
-    credential = _credential(issue(full_name="Zoë Hartley"))
-    validator = jsonschema.Draft202012Validator(
-        open_badges.schema(), format_checker=jsonschema.FormatChecker()
-    )
-    assert list(validator.iter_errors(credential)) == []
+SCHEMA = Path(open_badges.__file__).parent / "schemas" / open_badges.SCHEMA_FILE
+
+
+def test_the_credential_validates_against_1edtechs_ob3_schema(issue, validity_course):
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    # The bundled file is the schema the credential names, in the draft it is in.
+    assert schema["$id"] == open_badges.SCHEMA_URL
+    assert schema["$schema"].startswith("https://json-schema.org/draft/2019-09/")
+    validator = jsonschema.Draft201909Validator(schema)
+    for certificate in (
+        issue(full_name="Zoë Hartley", email="zoe@example.org"),
+        issue(course_=validity_course),  # with validUntil
+    ):
+        credential = _credential(certificate)
+        assert list(validator.iter_errors(credential)) == []
+        assert open_badges.schema_validator().is_valid(credential)
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["@context"][1].endswith("context-3.0.3.json")
+    assert credential["credentialSchema"] == [
+        {"id": open_badges.SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}
+    ]
+
+
+def test_the_schema_rejects_what_ob3_forbids(issue):
+    credential = _credential(issue())
+    validator = open_badges.schema_validator()
+    for change in (
+        lambda c: c.pop("validFrom"),
+        lambda c: c.update(validFrom="1 May 2026"),
+        lambda c: c.update(type=["VerifiableCredential"]),
+        lambda c: c["@context"].reverse(),
+        lambda c: c["credentialSubject"].pop("achievement"),
+        lambda c: c["credentialSubject"]["identifier"][0].update(extra="x"),
+    ):
+        changed = copy.deepcopy(credential)
+        change(changed)
+        assert not validator.is_valid(changed)
 
 
 def test_the_credential_states_the_certificate(issue, validity_course):
@@ -98,6 +128,36 @@ def test_changing_any_field_breaks_the_proof(client, issue):
         target[path[-1]] = _changed(target[path[-1]])
         with pytest.raises(open_badges.ProofError):
             open_badges.proof_verify(tampered, keys=keys)
+
+
+def test_a_term_no_context_defines_is_refused_not_dropped_from_the_proof(client, issue):
+    """A property the contexts do not define would vanish from the RDF a proof
+    covers, so a plain canonicalisation would let it be added after signing."""
+    from pyld import jsonld as pyld
+
+    from certificates import jsonld
+
+    credential = _credential(issue())
+    keys = _keys(client)
+    added = copy.deepcopy(credential)
+    added["credentialSubject"]["nickname"] = "Zee"
+    unsigned = {k: v for k, v in added.items() if k != "proof"}
+    original = {k: v for k, v in credential.items() if k != "proof"}
+    lax = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    lax["documentLoader"] = jsonld.document_loader
+    assert pyld.normalize(unsigned, lax) == pyld.normalize(original, lax)
+    with pytest.raises(open_badges.ProofError, match="nickname"):
+        open_badges.proof_verify(added, keys=keys)
+    # Types and ids no context defines are refused the same way.
+    for change in (
+        lambda c: c["type"].append("HonoursCredential"),
+        lambda c: c["credentialSchema"][0].update(type="MySchemaValidator"),
+        lambda c: c["credentialSubject"]["achievement"].update(id="course-7"),
+    ):
+        changed = copy.deepcopy(credential)
+        change(changed)
+        with pytest.raises(open_badges.ProofError, match="not"):
+            open_badges.proof_verify(changed, keys=keys)
 
 
 def test_the_did_document_keeps_retired_keys_after_a_rotation(client, issue):
@@ -209,6 +269,8 @@ def test_uploading_a_valid_credential_says_so(client, issue):
         (lambda c: c.pop("issuer"), "schema"),
         (lambda c: c["credentialSubject"].update(creditsEarned=60), "proof"),
         (lambda c: c.pop("proof"), "proof"),
+        (lambda c: c["credentialSubject"].update(nickname="Zee"), "proof"),
+        (lambda c: c.update(validUntil="next year"), "schema"),
     ],
 )
 def test_an_uploaded_credential_says_which_check_failed(client, issue, change, failed):
@@ -217,6 +279,14 @@ def test_an_uploaded_credential_says_which_check_failed(client, issue, change, f
     html = _upload(client, credential).content.decode()
     assert "NOT VALID" in html
     assert f"Failed check: <strong>{failed}</strong>" in html
+
+
+def test_an_uploaded_credential_with_an_undefined_term_names_it(client, issue):
+    credential = _credential(issue())
+    credential["credentialSubject"]["nickname"] = "Zee"
+    html = _upload(client, credential).content.decode()
+    assert "Failed check: <strong>proof</strong>" in html
+    assert "do not define: nickname" in html
 
 
 def test_an_uploaded_revoked_credential_fails_the_status_check(
