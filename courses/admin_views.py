@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -257,7 +258,16 @@ class ProgressReportView(ReportView):
                 yield enrolment
 
     def stream_csv(self, queryset):
-        return super().stream_csv(self.export_rows(queryset))
+        # Lines in batches: one write to the client per few hundred rows, not one
+        # per row; the bytes are the same.
+        batch = []
+        for line in super().stream_csv(self.export_rows(queryset)):
+            batch.append(force_bytes(line))
+            if len(batch) == 500:
+                yield b"".join(batch)
+                batch = []
+        if batch:
+            yield b"".join(batch)
 
     def write_xlsx(self, queryset, output):
         return super().write_xlsx(self.export_rows(queryset), output)
