@@ -45,6 +45,7 @@ check: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_certificates.py
 	$(PY) benchmarks/bench_reports.py
+	$(PY) benchmarks/export.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 media

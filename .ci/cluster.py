@@ -9,7 +9,11 @@ Checks, and prints figures for:
 4. 100 learners completing a course at once, half on each server: p95 response,
    errors, and exactly 100 certificates, each rendered once, by the worker;
 5. the worker SIGKILLed during renders, then restarted: no certificate lost, none
-   duplicated (the scheduler's job queues the lost renders again).
+   duplicated (the scheduler's job queues the lost renders again);
+6. a web worker on each server SIGKILLed while learners autosave quiz answers
+   (written answers and a choice) on both: every answer the server acknowledged
+   with a 2xx is in the database (or a later save of the same question that was
+   cut off, which may have committed before the kill).
 
 Exits non-zero on the first check that fails. Uses a scratch database
 (CLUSTER_DATABASE_URL, default advance_cluster) and Redis db (CLUSTER_REDIS_URL),
@@ -41,6 +45,8 @@ PORT = int(os.environ.get("CLUSTER_PORT", "8132"))
 RATE_LIMIT = 40
 LEARNERS = 100
 KILLED_LEARNERS = 30
+AUTOSAVE_LEARNERS = 20
+AUTOSAVES_EACH = 30
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 
@@ -141,6 +147,9 @@ class Cluster:
             cwd=ROOT,
             start_new_session=True,
             stderr=subprocess.DEVNULL,
+            # As deploy/systemd/advance-worker.service runs it: below the web
+            # processes, so renders wait while learners are waiting.
+            preexec_fn=lambda: os.nice(10),
         )
 
     def kill_worker(self) -> None:
@@ -202,6 +211,103 @@ def build_data():
     return course, second, learners
 
 
+def build_autosave_data() -> list[tuple]:
+    """A quiz of three written answers and a single choice, and learners with an
+    attempt open at it: (attempt id, session id, {position: question class})."""
+    from django.test import Client
+
+    from assessments.services import attempt_start
+    from courses.models import CourseIndexPage, Enrolment, ModulePage
+    from tests.factories import (
+        SingleChoiceQuestionFactory,
+        WrittenAnswerQuestionFactory,
+        make_course,
+        make_quiz,
+    )
+    from training.models import User
+
+    home = CourseIndexPage.objects.get(slug="training-home")  # from build_data
+    course = make_course(home=home, modules=1, lessons_per_module=0)
+    questions = [WrittenAnswerQuestionFactory() for _ in range(3)]
+    questions.append(SingleChoiceQuestionFactory())
+    quiz = make_quiz(
+        module=ModulePage.objects.child_of(course).get(),
+        questions=questions,
+        time_limit_minutes=None,
+    )
+    learners = []
+    for n in range(AUTOSAVE_LEARNERS):
+        user = User.objects.create_user(
+            email=f"autosave-{secrets.token_hex(6)}@example.org",
+            password=None,
+            full_name=f"Autosaver {n + 1}",
+        )
+        Enrolment.objects.create(user=user, course=course)
+        attempt = attempt_start(user=user, quiz=quiz).attempt
+        items = {
+            item.position: (item.question_class, item.presented)
+            for item in attempt.items.all()
+        }
+        client = Client()
+        client.force_login(user)
+        learners.append((attempt.pk, client.cookies["sessionid"].value, items))
+    return learners
+
+
+def autosave_post(session_id: str, base: str, attempt_id: int, data: dict):
+    """One autosave as static/js/quiz.js sends it: (status, seconds); status 0
+    when the connection was cut (the worker killed under it)."""
+    import requests
+
+    token = secrets.token_hex(16)
+    started = time.perf_counter()
+    try:
+        response = requests.post(
+            f"{base}/quizzes/attempts/{attempt_id}/answers/",
+            data=data,
+            cookies={"sessionid": session_id, "csrftoken": token},
+            headers={"X-CSRFToken": token, "Accept": "application/json"},
+            allow_redirects=False,
+            timeout=30,
+        )
+    except requests.RequestException:
+        return 0, time.perf_counter() - started
+    saved = response.ok and response.json().get("saved") is True
+    return (response.status_code if saved else -response.status_code), (
+        time.perf_counter() - started
+    )
+
+
+def autosave_learner(learner, servers):
+    """One learner's autosaves in turn, cycling through the questions and the
+    servers. Returns [(position, response, status)] in the order sent."""
+    attempt_id, session_id, items = learner
+    positions = sorted(items)
+    sent = []
+    for n in range(AUTOSAVES_EACH):
+        position = positions[n % len(positions)]
+        question_class, presented = items[position]
+        name = f"q{position}"
+        if "options" in presented:
+            options = [option["id"] for option in presented["options"]]
+            response = options[n % len(options)]
+        else:
+            response = f"Answer {n} from attempt {attempt_id}: safety first."
+        status, seconds = autosave_post(
+            session_id,
+            servers[n % len(servers)],
+            attempt_id,
+            {"question": str(position), name: response},
+        )
+        sent.append((position, response, status, seconds))
+    return sent
+
+
+def gunicorn_workers(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return [int(pid) for pid in children.read_text().split()]
+
+
 def completion_post(session_id: str, base: str, lesson_id: int, address: str):
     import requests
 
@@ -226,6 +332,7 @@ def main() -> None:  # noqa: C901 - one script, one story
     manage("migrate", "--noinput")
     manage("collectstatic", "--noinput")
     course, second, learners = build_data()
+    autosavers = build_autosave_data()
 
     from django.db import close_old_connections
     from django.db.models import Count
@@ -263,7 +370,9 @@ def main() -> None:  # noqa: C901 - one script, one story
         say(
             f"completions: {len(results)} at once, p50 "
             f"{statistics.median(times) * 1000:.0f} ms, p95 {p95:.0f} ms, "
-            f"max {times[-1] * 1000:.0f} ms, errors {len(errors)}"
+            f"max {times[-1] * 1000:.0f} ms, errors {len(errors)}; load average "
+            + " ".join(f"{n:.1f}" for n in os.getloadavg())
+            + f" on {os.cpu_count()} cores"
         )
         if errors:
             fail(f"completion answers other than a redirect: {errors[:5]}")
@@ -394,6 +503,9 @@ def main() -> None:  # noqa: C901 - one script, one story
             fail("a certificate was lost or duplicated")
         if issued.exclude(pdf_state=PdfState.READY).exists():
             fail("a certificate was left without its PDF")
+
+        # 6. A web worker on each server SIGKILLed during autosaves.
+        autosave_under_kill(cluster, autosavers, (a, b))
     finally:
         cluster.stop()
         close_old_connections()
@@ -402,6 +514,95 @@ def main() -> None:  # noqa: C901 - one script, one story
         connections.close_all()
         database("drop")
     say(f"Cluster test passed in {time.monotonic() - started_at:.0f} s.")
+
+
+def autosave_under_kill(cluster, autosavers, servers) -> None:
+    """Learners autosave on both servers; a worker of A and then one of B is
+    SIGKILLed while requests are in flight; every acknowledged answer must be in
+    the database."""
+    from django.db import close_old_connections
+
+    from assessments.models import AttemptQuestion
+
+    killed = []
+
+    def killer():
+        # Kill when about a third, then two thirds, of the saves have been sent.
+        total = AUTOSAVE_LEARNERS * AUTOSAVES_EACH
+        for name, share in (("A", 1 / 3), ("B", 2 / 3)):
+            while progress[0] < total * share:
+                time.sleep(0.01)
+            workers = gunicorn_workers(cluster.web[name].pid)
+            os.kill(workers[0], signal.SIGKILL)
+            killed.append((name, workers[0], progress[0]))
+
+    progress = [0]
+
+    def learner_run(learner):
+        sent = []
+        for item in autosave_learner(learner, servers):
+            sent.append(item)
+            progress[0] += 1
+        return sent
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=AUTOSAVE_LEARNERS + 1
+    ) as pool:
+        kill = pool.submit(killer)
+        futures = [pool.submit(learner_run, learner) for learner in autosavers]
+        results = [f.result() for f in futures]
+        kill.result(timeout=60)
+    seconds = time.perf_counter() - started
+
+    close_old_connections()
+    stored = {
+        (attempt_id, position): response
+        for attempt_id, position, response in AttemptQuestion.objects.filter(
+            attempt_id__in=[learner[0] for learner in autosavers]
+        ).values_list("attempt_id", "position", "response")
+    }
+    sent = acked = cut = refused = checked = 0
+    lost = []
+    times = []
+    for (attempt_id, _, _), saves in zip(autosavers, results, strict=True):
+        sent += len(saves)
+        for position in {save[0] for save in saves}:
+            mine = [save for save in saves if save[0] == position]
+            acked_here = [i for i, save in enumerate(mine) if save[2] > 0]
+            if not acked_here:
+                continue
+            checked += 1
+            last = acked_here[-1]
+            # What may be stored: the last acknowledged answer, or a later one whose
+            # reply was cut off (it may have committed before the worker died).
+            allowed = [mine[last][1]] + [
+                save[1] for save in mine[last + 1 :] if save[2] <= 0
+            ]
+            if stored.get((attempt_id, position)) not in allowed:
+                lost.append((attempt_id, position))
+        acked += sum(save[2] > 0 for save in saves)
+        cut += sum(save[2] == 0 for save in saves)
+        refused += sum(save[2] < 0 for save in saves)
+        times += [save[3] for save in saves if save[2] > 0]
+    times.sort()
+    kills = ", ".join(
+        f"{name} worker {pid} after {at} saves sent" for name, pid, at in killed
+    )
+    say(
+        f"autosaves: {sent} sent by {AUTOSAVE_LEARNERS} learners on A and B in "
+        f"{seconds:.1f} s, {acked} acknowledged (p50 "
+        f"{statistics.median(times) * 1000:.0f} ms, p95 "
+        f"{times[int(len(times) * 0.95) - 1] * 1000:.0f} ms), {cut} cut off, "
+        f"{refused} refused; SIGKILLed {kills}; {checked} acknowledged answers "
+        f"checked, {len(lost)} lost"
+    )
+    if len(killed) != 2:
+        fail("the web workers were not killed during the autosaves")
+    if lost:
+        fail(f"acknowledged answers lost: {lost[:5]}")
+    if refused:
+        fail(f"{refused} autosaves refused (not a cut connection)")
 
 
 def revoke_through(base: str, certificate) -> float:

@@ -146,6 +146,8 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         completed_on=timezone.localdate(completion.completed_at),
         **_issuer_fields(issuer=issuer, code=code),
         expires_at=renewal.expires_at,
+        # Queued with its insert: one write in the learner's request, not two.
+        render_queued_at=timezone.now(),
     )
     try:
         with transaction.atomic():
@@ -164,7 +166,7 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
         status_list_enqueue(renewal.old)
         verify_cache_clear_on_commit()
     log(instance=certificate, action="certificates.issue", user=None)
-    _render_on_commit(certificate)
+    _render_on_commit(certificate, marked=True)
     return certificate
 
 
@@ -269,12 +271,16 @@ def _notify_on_commit(certificate: Certificate) -> None:
         )
 
 
-def _render_on_commit(certificate: Certificate, *, delay: int = 0) -> None:
-    """Queue the certificate's render once this transaction commits."""
+def _render_on_commit(
+    certificate: Certificate, *, delay: int = 0, marked: bool = False
+) -> None:
+    """Queue the certificate's render once this transaction commits (``marked``:
+    its ``render_queued_at`` is already saved)."""
     from .tasks import certificate_render_task
 
     pk = certificate.pk
-    Certificate.objects.filter(pk=pk).update(render_queued_at=timezone.now())
+    if not marked:
+        Certificate.objects.filter(pk=pk).update(render_queued_at=timezone.now())
 
     def enqueue():
         task = certificate_render_task

@@ -28,7 +28,7 @@ from .models import (
     ReflectionAnswer,
     StepCompletion,
 )
-from .selectors import course_progress, lesson_seconds
+from .selectors import CourseProgress, course_progress, lesson_seconds
 from .signals import course_completed, course_completion_withdrawn
 from .timing import (
     BEAT_MAX_SECONDS,
@@ -102,23 +102,33 @@ class StepCompleteResult:
     completion: StepCompletion
     created: bool
     course_completed_now: bool
+    course: CoursePage | None = None
 
 
 @transaction.atomic
 def step_complete(
-    *, user, page: Page, course: CoursePage, now: datetime | None = None
+    *,
+    user,
+    page: Page,
+    course: CoursePage,
+    now: datetime | None = None,
+    progress: CourseProgress | None = None,
 ) -> StepCompleteResult:
     """Record that ``user`` finished a step of ``course`` (a lesson marked
     complete, a quiz passed), once; then see whether the course is now complete.
 
-    Later stages record their steps through this (assessments, on a pass)."""
+    ``progress``, the learner's progress read in this transaction, saves reading
+    the course's outline again. Later stages record their steps through this
+    (assessments, on a pass)."""
     completion, created = StepCompletion.objects.get_or_create(
         user=user, page=page, defaults={"completed_at": now or timezone.now()}
     )
     course_done_now = False
     if created:
-        _, course_done_now = course_completion_check(user=user, course=course, now=now)
-    return StepCompleteResult(completion, created, course_done_now)
+        _, course_done_now = course_completion_check(
+            user=user, course=course, now=now, progress=progress
+        )
+    return StepCompleteResult(completion, created, course_done_now, course)
 
 
 class LessonTooSoon(ValidationError):
@@ -146,7 +156,9 @@ def lesson_complete(
                 f"complete. Keep reading for {remaining_text(required - spent)}, "
                 "then mark it complete."
             )
-    return step_complete(user=user, page=lesson, course=progress.course, now=now)
+    return step_complete(
+        user=user, page=lesson, course=progress.course, now=now, progress=progress
+    )
 
 
 def lesson_time_record(
@@ -232,16 +244,38 @@ def reflection_save(
     return answer
 
 
+def _all_required_done(*, user, course: CoursePage, progress) -> bool:
+    """Whether ``user`` has now finished every required module of ``course``.
+
+    With ``progress`` (read earlier in the same transaction) the course's outline is
+    known, and what the learner has done is counted afresh in one query: another
+    request may have finished a step since, and it must count."""
+    if progress is None:
+        return course_progress(course=course, user=user).all_required_done
+    required = [module for module in progress.modules if not module.optional]
+    if not required or not all(module.steps for module in required):
+        return False
+    step_ids = {step.page.pk for module in required for step in module.steps}
+    done = StepCompletion.objects.filter(user=user, page_id__in=step_ids).count()
+    return done == len(step_ids)
+
+
 @transaction.atomic
 def course_completion_check(
-    *, user, course: CoursePage, now: datetime | None = None
+    *,
+    user,
+    course: CoursePage,
+    now: datetime | None = None,
+    progress: CourseProgress | None = None,
 ) -> tuple[CourseCompletion | None, bool]:
     """Record the course as complete if every required module now is.
 
     Safe to call any number of times and from concurrent requests: the learner's
-    enrolment row is locked while deciding, so the completion is recorded and
-    ``course_completed`` sent exactly once. Returns the completion (if there is one)
-    and whether this call recorded it.
+    enrolment row (theirs alone: no other learner waits) is locked while deciding,
+    so the completion is recorded and ``course_completed`` sent exactly once.
+    ``progress``, the learner's progress on ``course`` read earlier in this
+    transaction, spares reading the course's pages again. Returns the completion
+    (if there is one) and whether this call recorded it.
     """
     enrolment = (
         Enrolment.objects.select_for_update().filter(user=user, course=course).first()
@@ -251,7 +285,7 @@ def course_completion_check(
     existing = CourseCompletion.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing, False
-    if not course_progress(course=course, user=user).all_required_done:
+    if not _all_required_done(user=user, course=course, progress=progress):
         return None, False
     completion, created = CourseCompletion.objects.get_or_create(
         user=user, course=course, defaults={"completed_at": now or timezone.now()}

@@ -112,9 +112,11 @@ def lesson_complete(request, lesson_id: int):
         )
     if result.created:
         messages.success(request, f"“{lesson.title}” is marked complete.")
-    progress = course_progress(course=lesson.course(), user=request.user)
+    course = result.course or lesson.course()
     if result.course_completed_now:
-        return redirect("course_completed", course_id=progress.course.pk)
+        # Straight to the completion page: its progress is read there.
+        return redirect("course_completed", course_id=course.pk)
+    progress = course_progress(course=course, user=request.user)
     target = progress.next_step.url if progress.next_step else progress.course.url
     return redirect(target)
 

@@ -249,3 +249,37 @@ def test_a_reflection_is_never_erased_by_a_request_without_text(
     assert (
         ReflectionAnswer.objects.get(user=enrolled).text == "Something I want to keep."
     )
+
+
+def _completing_queries(home, *, modules: int, lessons_per_module: int):
+    """Queries of the request that marks a course's last lesson complete, and
+    where it leads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_course
+
+    course = make_course(
+        home=home, modules=modules, lessons_per_module=lessons_per_module
+    )
+    user = UserFactory()
+    Enrolment.objects.create(user=user, course=course)
+    *earlier, last = lessons(course)
+    StepCompletion.objects.bulk_create(
+        StepCompletion(user=user, page=lesson) for lesson in earlier
+    )
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as context:
+        response = client.post(reverse("lesson_complete", args=[last.pk]))
+    assert response["Location"] == f"/courses/{course.pk}/completed/"
+    assert CourseCompletion.objects.filter(user=user, course=course).exists()
+    return len(context.captured_queries)
+
+
+def test_completing_a_course_costs_the_same_queries_however_large_it_is(home):
+    # The first completion also records the site's issuer settings, once.
+    _completing_queries(home, modules=1, lessons_per_module=1)
+    small = _completing_queries(home, modules=1, lessons_per_module=1)
+    large = _completing_queries(home, modules=4, lessons_per_module=5)
+    assert large == small

@@ -153,10 +153,10 @@ def _report_queries(client) -> int:
     return len(context.captured_queries)
 
 
-def _add_learners(course, count):
+def _add_learners(course, count, start=0):
     users = User.objects.bulk_create(
         User(email=f"bulk{course.pk}-{i}@example.org", full_name=f"Learner {i}")
-        for i in range(count)
+        for i in range(start, start + count)
     )
     Enrolment.objects.bulk_create(Enrolment(user=u, course=course) for u in users)
     lesson = _lessons(course)[0]
@@ -179,3 +179,25 @@ def test_export_streams_in_one_pass_without_counting_pages(trainer_client, cohor
         body = b"".join(response.streaming_content).decode()
     assert body.count("\n") == 5  # heading and four enrolments
     assert not any('"__count"' in q["sql"] for q in context.captured_queries)
+
+
+def _export_queries(client, **params) -> tuple[int, int]:
+    """Rows and queries of a whole CSV export, read to the end."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(REPORT, {"export": "csv", **params})
+        body = b"".join(response.streaming_content).decode()
+    return body.count("\n") - 1, len(context.captured_queries)
+
+
+@pytest.mark.parametrize("by_course", [False, True])
+def test_export_query_count_does_not_grow_with_rows(trainer_client, home, by_course):
+    course = make_course(home=home, modules=3)
+    _add_learners(course, 5)
+    params = {"course": course.pk} if by_course else {}
+    rows, few = _export_queries(trainer_client, **params)
+    assert rows == 5
+    _add_learners(course, 300, start=5)
+    _add_learners(make_course(home=home, modules=6), 300)
+    rows, many = _export_queries(trainer_client, **params)
+    assert rows == (305 if by_course else 605)
+    assert many == few
