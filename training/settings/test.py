@@ -12,11 +12,16 @@ CACHES = {
     }
 }
 if os.environ.get("REDIS_URL"):
-    # CI runs the suite once on Redis (serially: each test empties the cache), so
-    # the rate limits and throttles are tested as every server process shares them.
+    # CI runs the suite once on Redis, so the rate limits and throttles are tested
+    # as every server process shares them. Each test empties the cache, so each
+    # pytest-xdist process has its own database: gw0 the URL's, gw1 the next.
+    _redis_url, _, _redis_db = os.environ["REDIS_URL"].rstrip("/").rpartition("/")
+    if not _redis_db.isdigit():
+        _redis_url, _redis_db = os.environ["REDIS_URL"].rstrip("/"), "0"
+    _xdist_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+        "LOCATION": f"{_redis_url}/{int(_redis_db) + _xdist_index}",
     }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
