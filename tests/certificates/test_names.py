@@ -86,6 +86,9 @@ def test_long_and_arabic_text_prints_on_one_page(db, name, title, issuer):
         ("<i> </i><br>", "cannot be only markup"),
         ("ਹਰਪ੍ਰੀਤ", "cannot yet print"),
         ("Ann \u0378", "cannot print the character"),
+        ("Ann \u202eeeL", "invisible characters"),
+        ("Ann\u200bLee", "invisible characters"),
+        ("Ann\u2066Lee\u2069", "invisible characters"),
     ],
 )
 def test_names_that_cannot_print_are_refused_with_the_reason(db, name, reason):
