@@ -2,6 +2,8 @@
 
 from django import forms
 
+from training.forms import clean_person_name
+
 from .services import REASON_MAX_LENGTH
 
 
@@ -26,3 +28,8 @@ class ReissueForm(forms.Form):
         help_text="The learner's current name is filled in. The new certificate gets "
         "a new code; the old one will show as replaced.",
     )
+
+    def clean_holder_name(self):
+        # The same rule as the learner's own profile: a name that cannot print (or
+        # reads differently on screen) is refused here, not by a failed render.
+        return clean_person_name(self.cleaned_data["holder_name"])

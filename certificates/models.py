@@ -28,6 +28,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from courses.models import CourseCompletion, CoursePage
 
 from .codes import code_display
+from .issuer_forms import CertificateIssuerSettingsForm
 
 
 class CertificateStatus(models.TextChoices):
@@ -283,6 +284,7 @@ class CertificateIssuerSettings(BaseSiteSetting):
         ),
         FieldPanel("public_base_url"),
     ]
+    base_form_class = CertificateIssuerSettingsForm
 
     class Meta:
         verbose_name = "certificate issuer"

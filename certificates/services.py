@@ -32,7 +32,7 @@ from pypdf import PdfReader
 from wagtail.log_actions import log
 
 from courses.models import CourseCompletion
-from training.sanitiser import plain_text
+from training.sanitiser import plain_text, strip_invisible
 
 from .addresses import require_public
 from .codes import code_generate
@@ -81,7 +81,10 @@ def statement_fields(certificate: Certificate) -> dict:
 
 
 def _plain(text: str | None, *, limit: int) -> str:
-    return " ".join(plain_text(text).split())[:limit]
+    """Typed text as a certificate states it: no markup, no invisible characters
+    (a direction override in a course title would read backwards on the verify page
+    and forwards in the PDF), spaces tidied."""
+    return " ".join(strip_invisible(plain_text(text)).split())[:limit]
 
 
 def _issuer_fields(*, issuer, code: str) -> dict:

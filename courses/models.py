@@ -23,6 +23,8 @@ from wagtail.search import index
 from training.blocks import RICH_FEATURES, LearningOutcomesBlock, LessonStreamBlock
 from training.pagecache import PublicPageCacheMixin
 
+from .page_forms import CoursePageForm
+
 CONTENT_NOTE_HELP = (
     "Shown before the content, so learners can prepare: say what the content "
     "describes (for example physical or sexual abuse). Leave blank if not needed."
@@ -132,6 +134,7 @@ class CoursePage(PublicPageCacheMixin, Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
+    base_form_class = CoursePageForm
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_progress

@@ -8,7 +8,7 @@ from django.utils.module_loading import import_string
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import Organisation, User
-from .sanitiser import plain_text
+from .sanitiser import invisible_character, plain_text
 
 
 def name_validators() -> list:
@@ -18,6 +18,32 @@ def name_validators() -> list:
     return [
         import_string(path) for path in getattr(settings, "PERSON_NAME_VALIDATORS", [])
     ]
+
+
+def clean_person_name(value: str) -> str:
+    """A name as a person or an admin typed it, checked for printing on certificates.
+
+    Every form that sets a name to print (profile, sign-up, the admin's user forms,
+    reissuing a certificate under a new name) calls this, so one rule holds: spaces
+    tidied, not only markup, no invisible characters, and whatever the
+    PERSON_NAME_VALIDATORS refuse.
+    """
+    name = " ".join((value or "").split())
+    if not name:
+        raise forms.ValidationError("Enter your full name.")
+    if not " ".join(plain_text(name).split()):
+        raise forms.ValidationError(
+            "Type your name in letters: it cannot be only markup such as <b>."
+        )
+    if (char := invisible_character(name)) is not None:
+        raise forms.ValidationError(
+            f"Names cannot contain invisible characters such as U+{ord(char):04X} "
+            "(direction marks, zero-width spaces): they make a name read "
+            "differently on screen and on paper. Please type it without them."
+        )
+    for validator in name_validators():
+        validator(name)
+    return name
 
 
 PROFILE_FIELDS = ["full_name", "email", "job_role"]
@@ -52,16 +78,7 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_full_name(self):
-        name = " ".join(self.cleaned_data["full_name"].split())
-        if not name:
-            raise forms.ValidationError("Enter your full name.")
-        if not " ".join(plain_text(name).split()):
-            raise forms.ValidationError(
-                "Type your name in letters: it cannot be only markup such as <b>."
-            )
-        for validator in name_validators():
-            validator(name)
-        return name
+        return clean_person_name(self.cleaned_data["full_name"])
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
@@ -163,6 +180,9 @@ class _AdminUserFields(forms.ModelForm):
     )
     organisation = forms.CharField(max_length=200, required=False)
     job_role = forms.ChoiceField(choices=User._meta.get_field("job_role").choices)
+
+    def clean_full_name(self):
+        return clean_person_name(self.cleaned_data["full_name"])
 
 
 class WagtailUserCreationForm(_AdminUserFields, UserCreationForm):

@@ -7,6 +7,7 @@ into a setting) goes through ``clean_html`` before it is stored or shown, and
 """
 
 import html
+import unicodedata
 
 import bleach
 from django.utils.safestring import SafeString, mark_safe
@@ -69,3 +70,30 @@ def safe_answer_html(html: str | None) -> SafeString:
 def word_count(text: str | None) -> int:
     """Words in ``text`` once any markup is removed (what a word limit counts)."""
     return len(plain_text((text or "").replace("<", " <")).split())
+
+
+# --- invisible characters -------------------------------------------------------------
+# Formatting and control characters print nothing themselves but change how the text
+# around them reads: a right-to-left override (U+202E) shows a name backwards on a
+# web page while the PDF prints it as stored, a zero-width space makes two names look
+# the same and differ. The joiners U+200C and U+200D are kept: Persian and Indic
+# names need them.
+KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+
+
+def _invisible(char: str) -> bool:
+    return (
+        unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs"}
+        and char not in KEPT_FORMAT_CHARACTERS
+        and not char.isspace()
+    )
+
+
+def invisible_character(text: str | None) -> str | None:
+    """The first invisible formatting or control character in ``text``, if any."""
+    return next((char for char in text or "" if _invisible(char)), None)
+
+
+def strip_invisible(text: str | None) -> str:
+    """``text`` without invisible formatting or control characters."""
+    return "".join(char for char in text or "" if not _invisible(char))

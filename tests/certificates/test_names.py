@@ -86,6 +86,9 @@ def test_long_and_arabic_text_prints_on_one_page(db, name, title, issuer):
         ("<i> </i><br>", "cannot be only markup"),
         ("ਹਰਪ੍ਰੀਤ", "cannot yet print"),
         ("Ann \u0378", "cannot print the character"),
+        ("Ann \u202eeeL", "invisible characters"),
+        ("Ann\u200bLee", "invisible characters"),
+        ("Ann\u2066Lee\u2069", "invisible characters"),
     ],
 )
 def test_names_that_cannot_print_are_refused_with_the_reason(db, name, reason):
@@ -125,3 +128,48 @@ def test_every_accepted_name_prints_on_one_page(db, name, title):
         title = "Course"  # titles are checked by the editors' own forms
     pdf = certificate_render(certificate=_certificate(name, title))
     assert _pages(pdf) == 1
+
+
+def _runs(pdf: bytes) -> list[tuple[float, float, str]]:
+    """Each piece of text on the page: where it starts, how wide it is (measured
+    with the bold face names and titles print in) and the text itself."""
+    from django.contrib.staticfiles import finders
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "CheckBold" not in pdfmetrics.getRegisteredFontNames():
+        path = finders.find("fonts/DejaVuSans-Bold.ttf")
+        pdfmetrics.registerFont(TTFont("CheckBold", path))
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        scale = (tm[0] * cm[0]) or 1
+        width = pdfmetrics.stringWidth(text.strip(), "CheckBold", size * scale)
+        runs.append((x, width, text.strip()))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("A" * 150, "Foundation: IPV-P and substance use"),
+        ("W" * 150, "Respondingtoabuse" * 15),
+        ("Ann " + "m" * 140, "T" * 255),
+    ],
+)
+def test_long_unbroken_names_and_titles_stay_inside_the_page(db, name, title):
+    pdf = certificate_render(certificate=_certificate(name, title[:255]))
+    assert _pages(pdf) == 1
+    page_width = float(PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width)
+    printed = [run for run in _runs(pdf) if run[2][:3] in (name + title)]
+    assert printed
+    for x, width, text in printed:
+        assert x >= 0 and x + width <= page_width, (x, width, text[:20])
+    # Every letter is still printed: the long word is split over lines, not cut.
+    letters = "".join(text for _, _, text in printed).replace(" ", "")
+    assert name.replace(" ", "") in letters
