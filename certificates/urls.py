@@ -41,6 +41,11 @@ urlpatterns = [
     path("my-learning/cpd.pdf", team_views.cpd_download, name="cpd_pdf"),
     # A manager's "My team" (organisation, assignments, certificates).
     path("my-team/", team_views.team, name="team"),
+    path(
+        "my-team/capabilities/",
+        team_views.team_capabilities,
+        name="team_capabilities",
+    ),
     path("my-team/export.csv", team_views.team_export, name="team_export"),
     path("my-team/people/<id:user_id>/", team_views.team_person, name="team_person"),
 ]
