@@ -36,6 +36,11 @@ urlpatterns = [
         views.download,
         name="download",
     ),
+    path(
+        "my-learning/refreshers/<id:course_id>/again/",
+        views.refresher_again,
+        name="refresher_again",
+    ),
     path("my-learning/cpd/", team_views.cpd, name="cpd"),
     path("my-learning/cpd.csv", team_views.cpd_csv, name="cpd_csv"),
     path("my-learning/cpd.pdf", team_views.cpd_download, name="cpd_pdf"),
