@@ -66,7 +66,8 @@ def _held(*, user_id: int, course: CoursePage):
     )
 
 
-def _is_refresher(course: CoursePage) -> bool:
+def refresher_is(course: CoursePage) -> bool:
+    """Whether another course names ``course`` as its refresher."""
     return CoursePage.objects.filter(refresher_course=course).exists()
 
 
@@ -94,7 +95,7 @@ def renewal_for(*, completion: CourseCompletion) -> Renewal:
     course = completion.course
     own_months = course.certificate_validity_months
     old = None
-    if _is_refresher(course):
+    if refresher_is(course):
         old = (
             _held(user_id=completion.user_id, course=course)
             .exclude(completion_id=completion.pk)
@@ -121,7 +122,7 @@ def refresher_open(*, user, course: CoursePage, now: datetime | None = None) -> 
     certificate (or a lapsed one) that it renews, within the window."""
     now = now or timezone.now()
     return (
-        _is_refresher(course)
+        refresher_is(course)
         and _held(user_id=user.pk, course=course)
         .filter(expires_at__lte=now + timedelta(days=window_days()))
         .exists()
@@ -147,7 +148,7 @@ def refresher_take_again(
 
     Raises ``ValidationError`` (nothing changed) outside the window or for a course
     that is not a refresher or not yet completed."""
-    if not _is_refresher(course):
+    if not refresher_is(course):
         raise ValidationError("Only a refresher course can be taken again.")
     if not CourseCompletion.objects.filter(user=user, course=course).exists():
         raise ValidationError(

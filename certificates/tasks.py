@@ -23,7 +23,7 @@ from training.selectors import current_membership, team_managers
 
 from . import credentials, services
 from .models import Certificate, CertificateReminder, CertificateStatus, ManagerDigest
-from .recertification import reminder_days
+from .recertification import refresher_is, reminder_days
 from .team import team_digest
 
 
@@ -192,6 +192,9 @@ def recertification_reminder_email(*, reminder_id: int) -> bool:
         holder = certificate.user
         course = certificate.course
         refresher = course.refresher_course if course else None
+        if refresher is None and course and refresher_is(course):
+            # Issued by a refresher: the next cycle renews it with the same one.
+            refresher = course
         base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         context = {
             "certificate": certificate,

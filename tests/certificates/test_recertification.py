@@ -215,3 +215,20 @@ def test_quiz_attempt_limits_count_afresh_each_run(learner, refresher_setup):
     assert course_run_started(user=learner, course=refresher) is None
     refresher_take_again(user=learner, course=refresher, now=now)
     assert course_run_started(user=learner, course=refresher) == now
+
+
+def test_the_reminder_for_a_renewed_certificate_names_the_refresher(
+    learner, refresher_setup, django_capture_on_commit_callbacks
+):
+    main, refresher = refresher_setup
+    now = timezone.now()
+    _complete(learner, main, add_months(now, -80))
+    enrolment_create(user=learner, course=refresher)
+    renewed = _complete(
+        learner, refresher, add_months(now, -36) + datetime.timedelta(days=30)
+    )
+    assert renewed.course == refresher
+    _run(django_capture_on_commit_callbacks)
+    [email] = [m for m in mail.outbox if m.to == [learner.email]]
+    assert 'take the refresher course "Refresher"' in email.body
+    assert refresher.url in email.body
