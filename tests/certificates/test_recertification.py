@@ -232,3 +232,28 @@ def test_the_reminder_for_a_renewed_certificate_names_the_refresher(
     [email] = [m for m in mail.outbox if m.to == [learner.email]]
     assert 'take the refresher course "Refresher"' in email.body
     assert refresher.url in email.body
+
+
+def test_a_reissued_certificate_is_not_reminded_again_at_the_same_point(
+    django_capture_on_commit_callbacks, course
+):
+    holder = make_member(OrganisationFactory())
+    expires = timezone.now() + datetime.timedelta(days=80)
+    first = CertificateFactory(user=holder, course=course, expires_at=expires)
+    _run(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    # Reissued (a name change): same completion, same expiry, a new code.
+    Certificate.objects.filter(pk=first.pk).update(status=CertificateStatus.SUPERSEDED)
+    second = CertificateFactory(
+        user=holder, course=course, completion=first.completion, expires_at=expires
+    )
+    Certificate.objects.filter(pk=first.pk).update(superseded_by=second)
+    _run(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    # At the next point the reissued certificate is reminded, once.
+    Certificate.objects.filter(pk=second.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(days=20)
+    )
+    _run(django_capture_on_commit_callbacks)
+    _run(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2
