@@ -44,9 +44,11 @@ def test_manager_reads_the_team_checklist(browse, team, viewport):
     def flow(page):
         page.on(
             "console",
-            lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                blocked.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
         page.goto("/accounts/login/")
         page.get_by_label("Email address").fill("boss@example.org")
@@ -72,9 +74,7 @@ def test_manager_reads_the_team_checklist(browse, team, viewport):
             "document.documentElement.scrollWidth <= window.innerWidth + 1"
         )
         results = Axe().run(page, options=WCAG_22_AA)
-        found.extend(
-            f"{v['id']}: {v['help']}" for v in results.response["violations"]
-        )
+        found.extend(f"{v['id']}: {v['help']}" for v in results.response["violations"])
 
     if viewport:
         browse(flow, viewport=viewport, is_mobile=True)
