@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Enrolment
-from courses.selectors import course_progress
+from courses.selectors import course_progress, course_run_started
 from courses.services import step_complete
 
 from .marking import attempt_await_marking
@@ -140,6 +140,15 @@ class StartResult:
     expired: Attempt | None = None
 
 
+def _attempts_this_run(*, user, course, attempts: list[Attempt]) -> int:
+    """Attempts in the learner's current run of the course: a refresher taken again
+    in a later recertification window starts its attempt limits afresh."""
+    started = course_run_started(user=user, course=course)
+    if started is None:
+        return len(attempts)
+    return sum(1 for attempt in attempts if attempt.started_at >= started)
+
+
 @transaction.atomic
 def attempt_start(
     *,
@@ -173,7 +182,11 @@ def attempt_start(
             "Your last attempt is awaiting marking by a trainer. You can start "
             "another once it is marked."
         )
-    if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
+    if (
+        quiz.max_attempts is not None
+        and _attempts_this_run(user=user, course=enrolment.course, attempts=attempts)
+        >= quiz.max_attempts
+    ):
         raise ValidationError(
             f"You have used all {quiz.max_attempts} attempts at this quiz."
         )

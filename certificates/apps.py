@@ -12,6 +12,7 @@ class CertificatesConfig(AppConfig):
             completion_extending,
             course_completed,
             course_completion_withdrawn,
+            course_page_sections,
             dashboard_extending,
         )
         from training.signals import personal_data_export
@@ -21,6 +22,7 @@ class CertificatesConfig(AppConfig):
             completion_certificate,
             dashboard_certificates,
             issue_on_course_completed,
+            refresher_again_section,
             revoke_on_completion_withdrawn,
         )
         from .selectors import personal_data
@@ -40,4 +42,7 @@ class CertificatesConfig(AppConfig):
         course_completion_withdrawn.connect(
             revoke_on_completion_withdrawn,
             dispatch_uid="certificates.revoke_on_completion_withdrawn",
+        )
+        course_page_sections.connect(
+            refresher_again_section, dispatch_uid="certificates.refresher_again"
         )

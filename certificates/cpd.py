@@ -81,16 +81,21 @@ class CpdRecord:
 def cpd_record(*, user) -> CpdRecord:
     """Completed courses, newest year first, each with the hours its certificate
     states (or the course's hours where no certificate was issued)."""
-    certificates = {
-        c.completion_id: c
-        for c in Certificate.objects.filter(user=user, completion__isnull=False)
-        .exclude(status=CertificateStatus.SUPERSEDED)
+    # Per completion its current certificate; for an earlier run of a refresher,
+    # the certificate a later run renewed (now superseded).
+    certificates = {}
+    for c in (
+        Certificate.objects.filter(user=user, completion__isnull=False)
         .only("completion_id", "code", "cpd_hours", "course_title", "status",
               "expires_at")
-    }  # fmt: skip
+        .order_by("issued_at", "pk")
+    ):  # fmt: skip
+        held = certificates.get(c.completion_id)
+        if held is None or c.status != CertificateStatus.SUPERSEDED:
+            certificates[c.completion_id] = c
     by_year: dict[int, CpdYear] = defaultdict(lambda: CpdYear(year=0))
     for completion in (
-        CourseCompletion.objects.filter(user=user)
+        CourseCompletion.history.filter(user=user)
         .select_related("course")
         .order_by("-completed_at", "-pk")
     ):

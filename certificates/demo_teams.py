@@ -7,7 +7,10 @@ Recovery Service and Kestrelford Women's Support Service. This step, idempotentl
   course, due on dates that make some overdue, some due soon and some later;
 - brings the expiry of up to two valid certificates in each team into the next 90
   days (completion, issue and expiry dates move back together and the certificate
-  is signed and rendered again, so what it prints, signs and verifies agree).
+  is signed and rendered again, so what it prints, signs and verifies agree);
+- gives each demo learner in the team who has not rated themselves a start-of-course
+  self-assessment (and an end one where they completed a course), every third of
+  them sharing it, so the team capability checklist has something to show.
 """
 
 from __future__ import annotations
@@ -18,9 +21,17 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from assessments.capabilities import AREAS
+from assessments.models import SelfAssessment
+from assessments.services import capability_sharing_set, self_assessment_record
 from courses.models import Assignment, CourseCompletion, Enrolment
 from courses.services import assignment_create
-from training.models import Organisation
+from training.models import (
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+)
 from training.selectors import team_members
 
 from .models import Certificate, CertificateStatus
@@ -67,6 +78,40 @@ def _assign(organisation: Organisation) -> int:
     return made
 
 
+def _rate(organisation: Organisation) -> int:
+    members = (
+        team_members(organisation=organisation)
+        .filter(
+            pk__in=Membership.objects.filter(
+                organisation=organisation,
+                status=MembershipStatus.ACTIVE,
+                role=MembershipRole.MEMBER,
+            ).values("user_id")
+        )
+        .exclude(Exists(SelfAssessment.objects.filter(user_id=OuterRef("pk"))))
+        .order_by("full_name", "pk")
+    )
+    completed = set(
+        CourseCompletion.objects.filter(user__in=members).values_list(
+            "user_id", flat=True
+        )
+    )
+    made = 0
+    started = timezone.now() - timedelta(days=60)
+    for index, user in enumerate(members):
+        start = {
+            area.key: 1 + (index + position) % 3 for position, area in enumerate(AREAS)
+        }
+        self_assessment_record(user=user, ratings=start, stage="start", now=started)
+        if user.pk in completed:
+            end = {key: min(level + 1, 4) for key, level in start.items()}
+            self_assessment_record(user=user, ratings=end, stage="end")
+        if index % 3 == 0:
+            capability_sharing_set(user=user, share=True)
+        made += 1
+    return made
+
+
 @transaction.atomic
 def _expire_soon(certificate: Certificate, days: int) -> None:
     course = certificate.course
@@ -102,7 +147,10 @@ def load(*, root=None, quizzes=None, update: bool = False) -> str:
         later = valid.filter(expires_at__gt=now + timedelta(days=90))
         for days, certificate in zip(EXPIRING_IN_DAYS[soon:], later, strict=False):
             _expire_soon(certificate, days)
-        lines.append(f"  {name}: {made} courses assigned")
+        rated = _rate(organisation)
+        lines.append(
+            f"  {name}: {made} courses assigned, {rated} self-assessments added"
+        )
     if not lines:
         return ""
     return "\n".join(["Demo teams:", *lines])

@@ -2,6 +2,8 @@
 
 import logging
 
+from django.template.loader import render_to_string
+
 from courses.signals import PageExtension
 
 from .addresses import PublicAddressMissing
@@ -50,3 +52,19 @@ def revoke_on_completion_withdrawn(sender, *, completion, by, reason, **kwargs):
         completion=completion, status=CertificateStatus.VALID
     ):
         certificate_revoke(certificate=certificate, by=by, reason=reason[:480])
+
+
+def refresher_again_section(*, request, course, progress, **kwargs) -> str:
+    """``courses.signals.course_page_sections``: on a completed refresher whose
+    certificate is in its recertification window, the button to take it again."""
+    from .recertification import refresher_again_open
+
+    if not progress.complete or not refresher_again_open(
+        user=request.user, course=course
+    ):
+        return ""
+    return render_to_string(
+        "certificates/includes/refresher_again.html",
+        {"course": course},
+        request=request,
+    )

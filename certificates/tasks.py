@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
@@ -23,7 +23,7 @@ from training.selectors import current_membership, team_managers
 
 from . import credentials, services
 from .models import Certificate, CertificateReminder, CertificateStatus, ManagerDigest
-from .recertification import reminder_days
+from .recertification import refresher_is, reminder_days
 from .team import team_digest
 
 
@@ -143,26 +143,35 @@ def recertification_reminders_send() -> int:
         return 0
     now = timezone.now()
     count = 0
-    nearing = (
-        Certificate.objects.filter(
-            status=CertificateStatus.VALID,
-            user__isnull=False,
-            user__is_active=True,
-            expires_at__gt=now,
-            expires_at__lte=now + timedelta(days=points[0]),
-        )
-        .exclude(Exists(Certificate.objects.filter(superseded_by=OuterRef("pk"))))
-        .values_list("pk", "expires_at")
+    nearing = Certificate.objects.filter(
+        status=CertificateStatus.VALID,
+        user__isnull=False,
+        user__is_active=True,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=points[0]),
+    ).values_list("pk", "expires_at")
+    nearing = list(nearing)
+    # A reissue (same completion, same expiry) was already reminded as the
+    # certificate it replaced: it carries those reminders on, unsent. A renewal by
+    # a refresher is a new completion and is reminded afresh.
+    reminded_before = set(
+        CertificateReminder.objects.filter(
+            certificate__superseded_by_id__in=[pk for pk, _ in nearing],
+            certificate__completion_id=F("certificate__superseded_by__completion_id"),
+        ).values_list("certificate__superseded_by_id", "days_before")
     )
-    for pk, expires_at in list(nearing):
+    for pk, expires_at in nearing:
         days_left = (expires_at - now).total_seconds() / 86400
         point = min(p for p in points if days_left <= p)
+        carried = (pk, point) in reminded_before
         try:
             with transaction.atomic():
                 reminder, created = CertificateReminder.objects.get_or_create(
-                    certificate_id=pk, days_before=point
+                    certificate_id=pk,
+                    days_before=point,
+                    defaults={"sent_at": now} if carried else {},
                 )
-                if created:
+                if created and not carried:
                     count += 1
                     transaction.on_commit(
                         lambda rid=reminder.pk: recertification_reminder_email.enqueue(
@@ -192,6 +201,9 @@ def recertification_reminder_email(*, reminder_id: int) -> bool:
         holder = certificate.user
         course = certificate.course
         refresher = course.refresher_course if course else None
+        if refresher is None and course and refresher_is(course):
+            # Issued by a refresher: the next cycle renews it with the same one.
+            refresher = course
         base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
         context = {
             "certificate": certificate,

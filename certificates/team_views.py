@@ -1,9 +1,10 @@
-"""A manager's "My team": the dashboard, one person's page and the CSV export; and a
-learner's own CPD record (HTML, CSV, PDF).
+"""A manager's "My team": the dashboard, one person's page, the CSV export and the
+team's capability checklist; and a learner's own CPD record (HTML, CSV, PDF).
 
 Every view is wrapped in ``manager_required`` and reads only through
-``certificates.team``, scoped to ``request.organisation``: a person from another
-organisation, or one who has left, is a 404.
+``certificates.team`` and ``certificates.team_checklist``, scoped to
+``request.organisation``: a person from another organisation, or one who has left,
+is a 404.
 """
 
 import csv
@@ -32,6 +33,7 @@ from .team import (
     team_queryset,
     team_rows,
 )
+from .team_checklist import team_checklist
 
 PER_PAGE = 50
 
@@ -123,6 +125,20 @@ def team_person(request, user_id: int):
         request,
         "certificates/team/person.html",
         {"organisation": request.organisation, "member": member},
+    )
+
+
+@manager_required
+def team_capabilities(request):
+    """The team checklist of the capabilities framework: totals per area and level,
+    and named rows only for those who agreed to share."""
+    return TemplateResponse(
+        request,
+        "certificates/team/capabilities.html",
+        {
+            "organisation": request.organisation,
+            "checklist": team_checklist(organisation=request.organisation),
+        },
     )
 
 

@@ -36,11 +36,21 @@ urlpatterns = [
         views.download,
         name="download",
     ),
+    path(
+        "my-learning/refreshers/<id:course_id>/again/",
+        views.refresher_again,
+        name="refresher_again",
+    ),
     path("my-learning/cpd/", team_views.cpd, name="cpd"),
     path("my-learning/cpd.csv", team_views.cpd_csv, name="cpd_csv"),
     path("my-learning/cpd.pdf", team_views.cpd_download, name="cpd_pdf"),
     # A manager's "My team" (organisation, assignments, certificates).
     path("my-team/", team_views.team, name="team"),
+    path(
+        "my-team/capabilities/",
+        team_views.team_capabilities,
+        name="team_capabilities",
+    ),
     path("my-team/export.csv", team_views.team_export, name="team_export"),
     path("my-team/people/<id:user_id>/", team_views.team_person, name="team_person"),
 ]

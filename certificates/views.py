@@ -8,21 +8,29 @@ that cannot be one get the same page and the same status, 404.
 
 import hashlib
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
+from courses.models import CoursePage
 from training.pagecache import is_anonymous_request
 
 from .codes import code_display, code_normalise
 from .forms import CappedMemoryUploadHandler, CheckPdfForm, VerifyForm, check_max_bytes
 from .models import CertificateStatus
 from .ratelimit import verify_rate_limit
+from .recertification import refresher_take_again
 from .selectors import (
     certificate_by_code,
     certificate_by_pdf_hash,
@@ -247,3 +255,21 @@ def download(request, code: str):
     )
     response["X-Robots-Tag"] = ROBOTS
     return response
+
+
+@login_required
+@require_POST
+def refresher_again(request, course_id: int):
+    """Take a completed refresher again in the next recertification window."""
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        refresher_take_again(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(course.url)
+    messages.success(
+        request,
+        f"You have started {course.title} again. Your current certificate stays "
+        "valid until it expires; completing the refresher renews it.",
+    )
+    return redirect(course.url)

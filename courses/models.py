@@ -401,10 +401,25 @@ class ReflectionAnswer(models.Model):
         return f"{self.user}'s reflection on {self.lesson}"
 
 
-class CourseCompletion(models.Model):
-    """The moment a learner completed a course. Recorded once, and final.
+class CurrentCompletions(models.Manager):
+    """Completions of the learner's current run of each course (the default)."""
 
-    Later edits to the course never remove it; certificates are issued from it.
+    def get_queryset(self):
+        return super().get_queryset().filter(renewed_at__isnull=True)
+
+
+class AllCompletions(models.Manager):
+    """Every completion, the learner's history of earlier runs included."""
+
+
+class CourseCompletion(models.Model):
+    """The moment a learner completed a course. Recorded once per run, and final.
+
+    Later edits to the course never remove it; certificates are issued from it. A
+    refresher course is taken again in each recertification window: starting it
+    again stamps the previous completion ``renewed_at`` and it stays in the
+    learner's history (``CourseCompletion.history``; CPD record, data export),
+    while ``CourseCompletion.objects`` reads only current runs.
     """
 
     user = models.ForeignKey(
@@ -416,11 +431,22 @@ class CourseCompletion(models.Model):
         CoursePage, on_delete=models.CASCADE, related_name="completions"
     )
     completed_at = models.DateTimeField(db_index=True)
+    renewed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner started this refresher course again; the "
+        "completion is then history.",
+    )
+
+    objects = CurrentCompletions()
+    history = AllCompletions()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "course"], name="unique_course_completion"
+                fields=["user", "course"],
+                condition=models.Q(renewed_at__isnull=True),
+                name="unique_course_completion",
             )
         ]
 

@@ -558,8 +558,22 @@ def personal_data(*, user, **kwargs) -> dict:
         ],
         "courses_completed": [
             {"course": title, "completed_at": when.isoformat()}
-            for title, when in CourseCompletion.objects.filter(user=user).values_list(
+            for title, when in CourseCompletion.history.filter(user=user).values_list(
                 "course__title", "completed_at"
             )
         ],
     }
+
+
+def course_run_started(*, user, course) -> datetime | None:
+    """When the learner's current run of ``course`` began, if they have taken it
+    again (a refresher in a later recertification window); None for a first run.
+    Quiz attempt limits count attempts from here (one query)."""
+    return (
+        CourseCompletion.history.filter(
+            user=user, course=course, renewed_at__isnull=False
+        )
+        .order_by("-renewed_at")
+        .values_list("renewed_at", flat=True)
+        .first()
+    )

@@ -296,6 +296,35 @@ def course_completion_check(
 
 
 @transaction.atomic
+def course_run_restart(
+    *, user, course: CoursePage, now: datetime | None = None
+) -> CourseCompletion:
+    """Start a completed course again (a refresher, in the next recertification
+    window): the completion becomes history (``renewed_at``) and the course's
+    steps are open to be done again; quiz attempt limits count from now
+    (``courses.selectors.course_run_started``). Certificates decides when this is
+    allowed (``certificates.recertification.refresher_take_again``). Returns the
+    completion put into history; raises ``ValidationError`` if there is none."""
+    now = now or timezone.now()
+    enrolment = (
+        Enrolment.objects.select_for_update().filter(user=user, course=course).first()
+    )
+    completion = (
+        CourseCompletion.objects.select_for_update()
+        .filter(user=user, course=course)
+        .first()
+    )
+    if enrolment is None or completion is None:
+        raise ValidationError("You have not completed this course, so it is open.")
+    completion.renewed_at = now
+    completion.save(update_fields=["renewed_at"])
+    StepCompletion.objects.filter(
+        user=user, page__path__startswith=course.path
+    ).delete()
+    return completion
+
+
+@transaction.atomic
 def course_completion_withdraw(
     *, completion: CourseCompletion, by, reason: str
 ) -> None:

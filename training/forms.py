@@ -4,10 +4,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.utils.module_loading import import_string
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from .models import Organisation, User
+from .models import Membership, MembershipStatus, Organisation, User
 from .sanitiser import invisible_character, plain_text
 
 
@@ -178,8 +179,52 @@ class _AdminUserFields(forms.ModelForm):
         max_length=150,
         help_text="As printed on certificates.",
     )
-    organisation = forms.CharField(max_length=200, required=False)
-    job_role = forms.ChoiceField(choices=User._meta.get_field("job_role").choices)
+    current_organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="Not with an organisation",
+        help_text=(
+            "Where this person works now. Choosing another organisation ends their "
+            "time at the old one and starts it at the new one; choosing “Not with "
+            "an organisation” ends it. Their courses and certificates stay theirs, "
+            "and the old organisation's managers no longer see what they do next. "
+            "Earlier organisations are listed under Organisations > Memberships, "
+            "where you can also make someone a manager."
+        ),
+    )
+    job_role = forms.ChoiceField(
+        label="Job role", choices=User._meta.get_field("job_role").choices
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "is_active" in self.fields:
+            self.fields["is_active"].help_text = (
+                "Untick to stop this person signing in. Their courses, "
+                "certificates and history are kept."
+            )
+        if self.instance.pk and "current_organisation" not in self.initial:
+            current = (
+                Membership.objects.filter(
+                    user=self.instance, status=MembershipStatus.ACTIVE
+                )
+                .values_list("organisation_id", flat=True)
+                .first()
+            )
+            self.initial["current_organisation"] = current
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        from .services import membership_change
+
+        with transaction.atomic():
+            user = super().save(commit=True)
+            membership_change(
+                user=user, organisation=self.cleaned_data.get("current_organisation")
+            )
+        return user
 
     def clean_full_name(self):
         return clean_person_name(self.cleaned_data["full_name"])
@@ -190,7 +235,6 @@ class WagtailUserCreationForm(_AdminUserFields, UserCreationForm):
         fields = {
             "email",
             "full_name",
-            "organisation",
             "job_role",
             "is_superuser",
             "groups",
@@ -202,7 +246,6 @@ class WagtailUserEditForm(_AdminUserFields, UserEditForm):
         fields = {
             "email",
             "full_name",
-            "organisation",
             "job_role",
             "is_active",
             "is_superuser",

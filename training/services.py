@@ -253,6 +253,29 @@ def membership_end(*, membership: Membership, now: datetime | None = None) -> No
 
 
 @transaction.atomic
+def membership_change(
+    *, user: User, organisation: Organisation | None, now: datetime | None = None
+) -> Membership | None:
+    """Set the person's current organisation from the admin's user form: a new
+    organisation starts a membership there (the old one is kept as history, status
+    "Left"); none ends the current one; the same one changes nothing. Returns the
+    current membership, if any."""
+    _lock_user(user)
+    current = (
+        Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
+        .select_related("organisation")
+        .first()
+    )
+    if organisation is None:
+        if current is not None:
+            membership_end(membership=current, now=now)
+        return None
+    if current is not None and current.organisation_id == organisation.pk:
+        return current
+    return membership_start(user=user, organisation=organisation, now=now)
+
+
+@transaction.atomic
 def membership_save(*, membership: Membership) -> Membership:
     """Save a membership edited in the admin, keeping one current one per person."""
     if membership.status == MembershipStatus.ACTIVE:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services
 from .auth import account_activation_token, login_username
 from .forms import ProfileForm, SignupForm
-from .invitations import MAX_ROWS, CsvError, invitation_plan
+from .invitations import MAX_BYTES, MAX_ROWS, CsvError, invitation_plan
 from .models import Invitation, Membership, MembershipStatus, Organisation, User
 from .permissions import manager_required
 from .selectors import current_membership, pending_requests
@@ -302,7 +302,8 @@ def team_invite(request):
     form = InvitationUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _invite_page(request, form=form, status=400)
-    data = form.cleaned_data["file"].read()
+    # One byte past the limit is enough to refuse it: never read a huge upload whole.
+    data = form.cleaned_data["file"].read(MAX_BYTES + 1)
     try:
         plan = invitation_plan(organisation=organisation, data=data)
     except CsvError as error:

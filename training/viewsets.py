@@ -211,10 +211,27 @@ class MembershipViewSet(SnippetViewSet):
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
-            FieldPanel("user"),
-            FieldPanel("organisation"),
-            FieldPanel("role"),
-            FieldPanel("status"),
+            FieldPanel("user", heading="Person"),
+            FieldPanel(
+                "organisation",
+                help_text="To move someone to another organisation, edit the "
+                "person under Users and choose it there: their time here is then "
+                "kept as history.",
+            ),
+            FieldPanel(
+                "role",
+                help_text="A manager sees this organisation's staff under “My team” "
+                "on the website: courses, progress, due dates, certificates and the "
+                "team capability checklist. Never their quiz answers, reflections "
+                "or feedback, and never the admin.",
+            ),
+            FieldPanel(
+                "status",
+                help_text="Current: works here now (a person has one current "
+                "organisation; saving this as current ends any other). Left: kept "
+                "as history, and this organisation's managers no longer see what "
+                "the person does from now on.",
+            ),
         ],
         base_form_class=MembershipAdminForm,
     )

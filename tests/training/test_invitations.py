@@ -211,3 +211,14 @@ def test_a_manager_cannot_answer_another_organisations_request(manager_client):
     assert response.status_code == 404
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_a_file_over_the_size_limit_is_refused_without_saving(manager_client):
+    from training.invitations import MAX_BYTES
+
+    row = "someone@example.org,Some One,Keyworker\n"
+    text = "email,full name,job role\n" + row * (MAX_BYTES // len(row) + 10)
+    response = upload(manager_client, text)
+    assert response.status_code == 400
+    assert "larger than 2 MB" in response.content.decode()
+    assert not Invitation.objects.exists()
