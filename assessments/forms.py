@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 
-def _live_forms(formset) -> list:
+def live_forms(formset) -> list:
     """The inline forms that will be saved (filled in, not marked for deletion)."""
     if not formset.is_valid():
         return []
@@ -46,7 +46,7 @@ class QuestionAdminForm(WagtailAdminModelForm):
         whose inline forms are valid; their own errors show first)."""
         question_class = self._meta.model
         rows = {
-            relation: [form.cleaned_data for form in _live_forms(formset)]
+            relation: [form.cleaned_data for form in live_forms(formset)]
             for relation in question_class.prefetch
             if (formset := self.formsets.get(relation)) is not None
             and formset.is_valid()
@@ -67,7 +67,7 @@ class QuizPageForm(WagtailAdminPageForm):
                 "draw_categories", "Tick at least one category to draw questions from."
             )
         formset = self.formsets.get("quiz_questions")
-        live = _live_forms(formset) if formset is not None else []
+        live = live_forms(formset) if formset is not None else []
         fixed = len(live)
         chosen = [f.cleaned_data.get("question") for f in live]
         if len({q.pk for q in chosen if q}) < len([q for q in chosen if q]):

@@ -1,7 +1,7 @@
 """The marking rules every question type builds on: plain data in, ``Decimal`` out.
 
 Kept apart from the tables so the rules can be read (and tested) on their own; each
-rule is written once here and the question types in ``models.py`` call it.
+rule is written once here and the question types in ``models/questions/`` call it.
 """
 
 from __future__ import annotations

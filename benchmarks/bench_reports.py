@@ -93,46 +93,18 @@ class QuestionSnap:
         # Some questions are harder than others (logit scale).
         self.difficulty = rng.gauss(-0.8, 1.0)
 
-    def right(self):
-        kind, key = self.question.type_name, self.key
-        if kind in ("single_choice", "true_false"):
-            return key["correct"][0]
-        if kind == "multiple_response":
-            return sorted(key["correct"])
-        if kind == "ordering":
-            return {item: n for n, item in enumerate(key["order"], start=1)}
-        return dict(key["pairs"])
-
-    def guess(self, rng: random.Random):
-        kind, presented = self.question.type_name, self.presented
-        if rng.random() < 0.04:
-            return None  # left blank
-        if kind in ("single_choice", "true_false"):
-            return rng.choice(presented["options"])["id"]
-        if kind == "multiple_response":
-            ids = [o["id"] for o in presented["options"]]
-            return sorted(rng.sample(ids, rng.randint(1, len(ids))))
-        if kind == "ordering":
-            ids = [item["id"] for item in presented["items"]]
-            # Half right: keep some steps in place, shuffle the rest.
-            order = list(self.key["order"])
-            moved = rng.sample(range(len(order)), max(2, len(order) // 2))
-            values = [order[i] for i in moved]
-            rng.shuffle(values)
-            for i, value in zip(moved, values, strict=True):
-                order[i] = value
-            return {item: order.index(item) + 1 for item in ids}
-        rights = [r["id"] for r in presented["rights"]]
-        return {
-            left: (answer if rng.random() < 0.5 else rng.choice(rights))
-            for left, answer in self.key["pairs"].items()
-        }
-
     def answer(self, ability: float, rng: random.Random):
         """A response and its score for a learner of ``ability``."""
         p_right = 1 / (1 + math.exp(-(ability - self.difficulty)))
-        response = self.right() if rng.random() < p_right else self.guess(rng)
+        if rng.random() < p_right:
+            response = self.cls.model_answer(self.key)
+        elif rng.random() < 0.04:
+            response = None  # left blank
+        else:
+            response = self.cls.sample_response(self.presented, self.key, rng)
         score = self.cls.score(self.presented, self.key, response, self.points)
+        if score is None:  # a written answer, as a trainer marked it
+            score = Decimal(round(self.points * p_right)).quantize(Decimal("0.01"))
         return response, score
 
 
@@ -260,7 +232,7 @@ def seed(learners: int, rng: random.Random) -> dict:
 
 def take_quiz(user, quiz, question_set, ability, when, rng, attempts, items):
     """A learner's attempts at one quiz, until a pass or the attempts run out."""
-    from assessments.models import Attempt, AttemptQuestion, AttemptStatus
+    from assessments.models import Attempt, AttemptQuestion, AttemptStatus, MarkingState
 
     fixed, pool = question_set
     limit = quiz.max_attempts or 3
@@ -276,6 +248,7 @@ def take_quiz(user, quiz, question_set, ability, when, rng, attempts, items):
             pass_mark=quiz.pass_mark,
             max_score=sum(snap.points for snap in asked),
         )
+        marked_by_trainer = any(snap.cls.needs_marking for snap in asked)
         left_open = rng.random() < 0.02
         attempt._items = []
         total = Decimal("0.00")
@@ -290,7 +263,7 @@ def take_quiz(user, quiz, question_set, ability, when, rng, attempts, items):
                 presented=snap.presented,
                 answer_key=snap.key,
                 response=response,
-                response_refs=response,
+                response_refs=snap.cls.response_refs(snap.key, response),
                 saved_at=submitted,
                 score=None if left_open else score,
             )
@@ -302,6 +275,8 @@ def take_quiz(user, quiz, question_set, ability, when, rng, attempts, items):
             return submitted, False
         attempt.status = AttemptStatus.SUBMITTED
         attempt.submitted_at = submitted
+        if marked_by_trainer:
+            attempt.marking_state = MarkingState.MARKED
         attempt.score = total
         attempt.percent = (total * 100 / attempt.max_score).quantize(
             Decimal("0.01"), rounding=ROUND_DOWN
@@ -416,9 +391,9 @@ def run(args) -> None:
     with timed(f"{args.learners:,} learners and their activity"):
         counts = seed(args.learners, rng)
     say(
-        "  {learners:,} learners, {enrolments:,} enrolments, {lessons:,} lessons "
-        "completed, {attempts:,} attempts ({submitted:,} submitted) with {items:,} "
-        "questions, {completions:,} course completions".format(**counts)
+        "  {learners:,} learners, {enrolments:,} enrolments, {steps:,} lessons and "
+        "quizzes completed, {attempts:,} attempts ({submitted:,} submitted) with "
+        "{items:,} questions, {completions:,} course completions".format(**counts)
     )
 
     trainer = User.objects.create(email="bench-trainer@example.org", full_name="T")

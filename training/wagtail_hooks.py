@@ -2,6 +2,8 @@
 (users are Wagtail's own screens with this platform's fields, ``UsersAppConfig``);
 and admin-wide choices about what trainers see."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -27,3 +29,9 @@ def hide_generic_reports_from_trainers(request, menu_items):
     if request.user.is_superuser:
         return
     menu_items[:] = [item for item in menu_items if item.name not in GENERIC_REPORTS]
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    """The few styles the report and marking screens share (static/css/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -21,11 +21,13 @@ from assessments.models import (
     entry_id,
 )
 from tests.factories import (
+    QUESTION_FACTORIES,
     MatchingQuestionFactory,
     MultipleResponseQuestionFactory,
     OrderingQuestionFactory,
     SingleChoiceQuestionFactory,
     TrueFalseQuestionFactory,
+    WrittenAnswerQuestionFactory,
 )
 
 points_st = st.integers(min_value=1, max_value=20)
@@ -296,3 +298,25 @@ def test_snapshot_presented_part_holds_no_answer():
         text = str(presented)
         assert "correct" not in text and "Feedback" not in text
         assert "explanation" not in presented and "research" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "factory",
+    [*QUESTION_FACTORIES, WrittenAnswerQuestionFactory],
+    ids=lambda f: f._meta.model.type_name,
+)
+def test_every_type_samples_responses_it_accepts(factory):
+    """``sample_response`` (the reports benchmark's guesses) gives responses of the
+    type's own shape, scored between nothing and full marks."""
+    import random
+
+    question = factory()
+    presented, key = question.snapshot()
+    rng = random.Random(7)
+    for _ in range(20):
+        response = question.sample_response(presented, key, rng)
+        clean = question.clean_response(presented, response)
+        assert clean == response
+        score = question.score(presented, key, clean, question.points)
+        assert score is None or 0 <= score <= question.points

@@ -4,7 +4,14 @@ Each type owns everything about itself (see ``Question``'s docstring and
 assessments/README.md); nothing outside these classes looks at a type's name.
 """
 
-from .base import QUESTION_TYPES, AnswerRefused, EntryIds, Question, entry_id
+from .base import (
+    QUESTION_TYPES,
+    AnswerRefused,
+    EntryIds,
+    EntryKind,
+    Question,
+    entry_id,
+)
 from .choice import (
     ChoiceOption,
     MultipleResponseQuestion,
@@ -40,6 +47,7 @@ __all__ = [
     "AnswerRefused",
     "ChoiceOption",
     "EntryIds",
+    "EntryKind",
     "MatchingDistractor",
     "MatchingPair",
     "MatchingQuestion",

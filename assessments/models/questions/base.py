@@ -14,6 +14,7 @@ import random
 import secrets
 from collections.abc import Mapping
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -37,6 +38,18 @@ from ...sheet import QuestionView
 from ..bank import QUESTION_FEATURES, Capability, QuestionCategory, Scenario
 
 
+class EntryKind(StrEnum):
+    """The kinds of entry a snapshot names. The value is hashed into each entry's
+    stable ref (``entry_id``), so it never changes once attempts exist."""
+
+    OPTION = "o"  # a choice option
+    STEP = "s"  # an ordering step
+    PROMPT = "l"  # a matching prompt (left)
+    ANSWER = "p"  # a matching answer (right) that some prompt matches
+    DISTRACTOR = "d"  # a matching distractor
+    CRITERION = "c"  # a rubric criterion (always its stable ref: marks join on it)
+
+
 class EntryIds:
     """Makes the ids of one snapshot's entries (options, steps, prompts, answers).
 
@@ -51,20 +64,20 @@ class EntryIds:
 
     #: The letter each kind of entry's id starts with. Matching answers and
     #: distractors share one, so an answer cannot be told from a distractor.
-    ID_LETTER_BY_KIND: ClassVar[dict[str, str]] = {
-        "o": "o",  # a choice option
-        "s": "s",  # an ordering step
-        "l": "l",  # a matching prompt (left)
-        "p": "r",  # a matching answer (right) that some prompt matches
-        "d": "r",  # a matching distractor
-        "c": "c",  # a rubric criterion (always its stable id: statistics join on it)
+    ID_LETTER_BY_KIND: ClassVar[dict[EntryKind, str]] = {
+        EntryKind.OPTION: "o",
+        EntryKind.STEP: "s",
+        EntryKind.PROMPT: "l",
+        EntryKind.ANSWER: "r",
+        EntryKind.DISTRACTOR: "r",
+        EntryKind.CRITERION: "c",
     }
 
     def __init__(self, *, random_ids: bool):
         self.random_ids = random_ids
         self.refs: dict[str, str] = {}
 
-    def make(self, kind: str, obj, index: int) -> str:
+    def make(self, kind: EntryKind, obj, index: int) -> str:
         # Unsaved rows (an admin preview) have no pk yet; number them instead.
         letter = self.ID_LETTER_BY_KIND[kind]
         ref = entry_id(kind, obj) if obj.pk else f"{letter}new{kind}{index}"
@@ -77,7 +90,7 @@ class EntryIds:
         return public
 
 
-def entry_id(kind: str, obj) -> str:
+def entry_id(kind: EntryKind, obj) -> str:
     """The stable ref of an option, step, prompt or answer row (see ``EntryIds``).
 
     A keyed hash of the row, so refs say nothing about the authored order or about
@@ -296,6 +309,12 @@ class Question(PreviewableMixin, ClusterableModel, PolymorphicModel):
     @classmethod
     def model_answer(cls, key: dict) -> Any:
         """The full-marks response, from the answer key."""
+        raise NotImplementedError
+
+    @classmethod
+    def sample_response(cls, presented: dict, key: dict, rng: random.Random) -> Any:
+        """A response drawn at random, as from a learner who is guessing (often
+        partly right): what the reports benchmark answers when not ``model_answer``."""
         raise NotImplementedError
 
     @classmethod

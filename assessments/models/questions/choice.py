@@ -16,7 +16,7 @@ from wagtail.models import Orderable
 from ... import authoring
 from ...grading import at_least, check_id, fraction_of, ids_of
 from ...sheet import Choice
-from .base import Question, import_text, shuffled
+from .base import EntryKind, Question, import_text, shuffled
 
 
 def _parse_one(data, name: str) -> str | None:
@@ -111,6 +111,10 @@ class _OneAnswerMixin(_OptionsMixin):
     def model_answer(cls, key):
         return key["correct"][0]
 
+    @classmethod
+    def sample_response(cls, presented, key, rng):
+        return rng.choice(presented["options"])["id"]
+
 
 class _ChoiceQuestion(Question):
     """Shared by the two types with authored options (is-correct and feedback)."""
@@ -122,7 +126,7 @@ class _ChoiceQuestion(Question):
 
     def type_snapshot(self, *, ids, rng, always_rng):
         options = [
-            (ids.make("o", option, i), option)
+            (ids.make(EntryKind.OPTION, option, i), option)
             for i, option in enumerate(self.options.all())
         ]
         presented = {
@@ -264,6 +268,11 @@ class MultipleResponseQuestion(_OptionsMixin, _ChoiceQuestion):
     @classmethod
     def model_answer(cls, key):
         return sorted(key["correct"])
+
+    @classmethod
+    def sample_response(cls, presented, key, rng):
+        ids = [option["id"] for option in presented["options"]]
+        return sorted(rng.sample(ids, rng.randint(1, len(ids))))
 
     @classmethod
     def check_correct(cls, correct):

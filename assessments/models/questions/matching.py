@@ -13,7 +13,7 @@ from wagtail.models import Orderable
 from ... import authoring
 from ...grading import at_least, check_id, fraction_of, ids_of
 from ...sheet import Choice, Row
-from .base import Question, import_text, shuffled
+from .base import EntryKind, Question, import_text, shuffled
 
 
 class MatchingPair(Orderable):
@@ -98,17 +98,17 @@ class MatchingQuestion(Question):
         lefts, rights, pairs = [], [], {}
         right_ids: dict[str, str] = {}
         for i, pair in enumerate(self.pairs.all()):
-            left_id = ids.make("l", pair, i)
+            left_id = ids.make(EntryKind.PROMPT, pair, i)
             lefts.append({"id": left_id, "text": pair.left})
             norm = pair.right.strip().casefold()
             if norm not in right_ids:
-                right_ids[norm] = ids.make("p", pair, i)
+                right_ids[norm] = ids.make(EntryKind.ANSWER, pair, i)
                 rights.append({"id": right_ids[norm], "text": pair.right})
             pairs[left_id] = right_ids[norm]
         for i, distractor in enumerate(self.distractors.all()):
             norm = distractor.text.strip().casefold()
             if norm not in right_ids:
-                right_ids[norm] = ids.make("d", distractor, i)
+                right_ids[norm] = ids.make(EntryKind.DISTRACTOR, distractor, i)
                 rights.append({"id": right_ids[norm], "text": distractor.text})
         # Answers are listed alphabetically, so their order gives nothing away.
         rights.sort(key=lambda entry: entry["text"].casefold())
@@ -145,6 +145,14 @@ class MatchingQuestion(Question):
     @classmethod
     def model_answer(cls, key):
         return dict(key["pairs"])
+
+    @classmethod
+    def sample_response(cls, presented, key, rng):
+        rights = [right["id"] for right in presented["rights"]]
+        return {
+            left: (answer if rng.random() < 0.5 else rng.choice(rights))
+            for left, answer in key["pairs"].items()
+        }
 
     @classmethod
     def response_text(cls, presented, response):

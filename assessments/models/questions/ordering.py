@@ -14,7 +14,7 @@ from wagtail.models import Orderable
 from ... import authoring
 from ...grading import at_least, check_id, fraction_of, ids_of, steps_in_place
 from ...sheet import Row
-from .base import AnswerRefused, Question, import_text, shuffled
+from .base import AnswerRefused, EntryKind, Question, import_text, shuffled
 
 
 class OrderingItem(Orderable):
@@ -75,7 +75,7 @@ class OrderingQuestion(Question):
 
     def type_snapshot(self, *, ids, rng, always_rng):
         items = [
-            {"id": ids.make("s", item, i), "text": item.text}
+            {"id": ids.make(EntryKind.STEP, item, i), "text": item.text}
             for i, item in enumerate(self.items.all())
         ]
         order = [item["id"] for item in items]
@@ -148,6 +148,17 @@ class OrderingQuestion(Question):
     @classmethod
     def model_answer(cls, key):
         return {item_id: index for index, item_id in enumerate(key["order"], start=1)}
+
+    @classmethod
+    def sample_response(cls, presented, key, rng):
+        # Half right: some steps kept in place, the rest shuffled among themselves.
+        order = list(key["order"])
+        moved = rng.sample(range(len(order)), max(2, len(order) // 2))
+        values = [order[i] for i in moved]
+        rng.shuffle(values)
+        for i, value in zip(moved, values, strict=True):
+            order[i] = value
+        return {item["id"]: order.index(item["id"]) + 1 for item in presented["items"]}
 
     @classmethod
     def response_text(cls, presented, response):

@@ -28,8 +28,9 @@ from training.sanitiser import (
     word_count,
 )
 
+from ...forms import live_forms
 from ..bank import QUESTION_FEATURES
-from .base import Question, entry_id
+from .base import EntryKind, Question, entry_id
 
 
 class AnswerFormat(models.TextChoices):
@@ -159,7 +160,11 @@ class WrittenAnswerQuestion(Question):
         criteria = [
             {
                 # Stable, not per attempt: statistics join marks on it.
-                "id": entry_id("c", criterion) if criterion.pk else f"cnew{i}",
+                "id": (
+                    entry_id(EntryKind.CRITERION, criterion)
+                    if criterion.pk
+                    else f"cnew{i}"
+                ),
                 "description": criterion.description,
                 "max_marks": criterion.max_marks,
             }
@@ -249,6 +254,11 @@ class WrittenAnswerQuestion(Question):
         return plain_text(key.get("model_answer", "")).strip() or "A model answer."
 
     @classmethod
+    def sample_response(cls, presented, key, rng):
+        words = cls.model_answer(key).split()
+        return " ".join(words[: rng.randint(1, len(words))])
+
+    @classmethod
     def import_fields(cls, data):
         return {
             "word_limit": data.get("word_limit"),
@@ -281,15 +291,10 @@ class WrittenAnswerQuestion(Question):
         points = form.cleaned_data.get("points")
         if formset is None or not formset.is_valid() or not points:
             return []
-        rows = [
-            f
-            for f in formset.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
-        if not rows:
-            return ["Give the rubric at least one criterion."]
+        rows = live_forms(formset)
         total = sum(f.cleaned_data.get("max_marks") or 0 for f in rows)
-        if total != points:
+        # No criterion at all is ``check_rows``' message, not a second one here.
+        if rows and total != points:
             return [
                 f"The rubric's maximum marks add up to {total}, but the question "
                 f"is worth {points} points. Make them equal."
