@@ -14,6 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -199,12 +200,12 @@ class LearnerOnlyPageMixin:
         return CoursePage.objects.ancestor_of(self).get()
 
     def serve(self, request, *args, **kwargs):
-        from .selectors import course_progress, is_editor
+        from .selectors import is_editor, step_course_progress
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        course = self.course()
-        progress = course_progress(course=course, user=request.user)
+        progress = step_course_progress(step=self, user=request.user)
+        course = progress.course
         editor = is_editor(request.user)
         step = progress.step(self.pk)
         if not editor and not progress.enrolled:
@@ -261,7 +262,10 @@ class LessonPage(LearnerOnlyPageMixin, Page):
         from .selectors import reflection_answers
 
         context = super().get_context(request, *args, **kwargs)
-        context["reflections"] = reflection_answers(user=request.user, lesson=self)
+        # Read only if the body has a reflection to show them in.
+        context["reflections"] = SimpleLazyObject(
+            lambda: reflection_answers(user=request.user, lesson=self)
+        )
         return context
 
 

@@ -2,11 +2,33 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 
 
 class EmailBackend(ModelBackend):
-    """Django's model backend, matching the email address case-insensitively."""
+    """Django's model backend, matching the email address case-insensitively, and
+    reading a person's permissions (their own and their groups') in one query."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            names = ("content_type__app_label", "codename")
+            if user_obj.is_superuser:
+                permissions = Permission.objects.values_list(*names).order_by()
+            else:
+                own = Permission.objects.filter(user=user_obj)
+                of_groups = Permission.objects.filter(group__user=user_obj)
+                permissions = (
+                    own.values_list(*names)
+                    .order_by()
+                    .union(of_groups.values_list(*names).order_by())
+                )
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}" for app_label, codename in permissions
+            }
+        return user_obj._perm_cache
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         email = username or kwargs.get(get_user_model().USERNAME_FIELD)
