@@ -14,19 +14,21 @@ from courses.models import Enrolment, LessonPage
 from tests.factories import (
     LessonPageFactory,
     ModulePageFactory,
+    OrganisationFactory,
     UserFactory,
     make_course,
+    make_member,
 )
 
 pytestmark = pytest.mark.django_db
 
-# The session, the person, the page, the person's step completions, enrolment and
-# course completion (one query), their permissions (one query) and organisation
-# (for the "My team" link).
-LESSON_PAGE_QUERIES = 6
-# The session, the person, their enrolments, their step completions and course
-# completions (one query), assignments, permissions and organisation.
-DASHBOARD_QUERIES = 7
+# The session, the person (with their admin access and membership role, for the
+# "Admin" and "My team" links), the page, and the person's step completions,
+# enrolment and course completion (one query).
+LESSON_PAGE_QUERIES = 4
+# The session, the person (as above), their enrolments, their step completions and
+# course completions (one query), and assignments.
+DASHBOARD_QUERIES = 5
 
 
 @pytest.fixture(autouse=True)
@@ -180,3 +182,16 @@ def test_permissions_are_read_in_one_query(learner, trainer, django_assert_num_q
         with django_assert_num_queries(1):
             assert user.has_perm("wagtailadmin.access_admin") is expected
             assert user.has_perm("wagtailadmin.access_admin") is expected
+
+
+def test_admin_and_team_links_follow_the_person(client, course, trainer):
+    lesson = lessons(course)[0]
+    client.force_login(trainer)
+    page = client.get(lesson.url).content.decode()
+    assert 'href="/admin/"' in page and "My team" not in page
+    trainer.groups.clear()
+    Enrolment.objects.create(user=trainer, course=course)
+    assert 'href="/admin/"' not in client.get(lesson.url).content.decode()
+
+    client.force_login(make_member(OrganisationFactory(), role="manager"))
+    assert "My team" in client.get(reverse("dashboard")).content.decode()
