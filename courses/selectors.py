@@ -234,14 +234,17 @@ def _path_filter(courses: list[CoursePage]) -> Q:
 #: A course's outline: its live modules in order, each with its live steps in
 #: order and their addresses. The same for every learner, so it is kept in the
 #: cache under the page cache's version (any change to pages replaces it).
-Outline = list[tuple[ModulePage, list[tuple[object, str]]]]
+Outline = list[tuple[ModulePage, list[tuple[object, str | None]]]]
 OUTLINE_PREFIX = "courses:outline:"
 
 
-def _build_outlines(courses: list[CoursePage]) -> dict[str, Outline]:
-    """Outlines by course path, in one query per kind of page."""
+def _build_outlines(
+    courses: list[CoursePage], *, with_urls: bool = True
+) -> dict[str, Outline]:
+    """Outlines by course path, in one query per kind of page. Addresses are
+    worked out now only for an outline that will be kept (else when asked)."""
     in_courses = _path_filter(courses)
-    root_paths = Site.get_site_root_paths()
+    root_paths = Site.get_site_root_paths() if with_urls else None
     modules = list(
         ModulePage.objects.live()
         .filter(in_courses, depth=courses[0].depth + 1)
@@ -258,11 +261,13 @@ def _build_outlines(courses: list[CoursePage]) -> dict[str, Outline]:
             .defer_streamfields()
             .order_by("path")
         )
-    steps_by_module: dict[str, list[tuple[object, str]]] = defaultdict(list)
+    steps_by_module: dict[str, list[tuple[object, str | None]]] = defaultdict(list)
     for page in sorted(steps, key=lambda page: page.path):
         # Every address from one reading of the site's root paths.
-        page._wagtail_cached_site_root_paths = root_paths
-        steps_by_module[page.path[: -page.steplen]].append((page, page.url))
+        if with_urls:
+            page._wagtail_cached_site_root_paths = root_paths
+        url = page.url if with_urls else None
+        steps_by_module[page.path[: -page.steplen]].append((page, url))
     return {
         course.path: [
             (module, steps_by_module[module.path])
@@ -277,7 +282,7 @@ def _outlines(courses: list[CoursePage]) -> dict[str, Outline]:
     """Each course's outline, from the cache where it holds a current one."""
     seconds = content_cache_seconds()
     if seconds <= 0:
-        return _build_outlines(courses)
+        return _build_outlines(courses, with_urls=False)
     keys = {course.path: OUTLINE_PREFIX + course.path for course in courses}
     version, found = versioned_get_many(list(keys.values()))
     outlines = {path: found[key] for path, key in keys.items() if key in found}
