@@ -155,7 +155,8 @@ def verify_json(request, code: str):
         response["Access-Control-Allow-Origin"] = "*"
         return response
     try:
-        verification = verify_cached("page", code, lambda: _verification(code))
+        # The answer's bytes are kept with it: programs may ask many times a second.
+        status, content = verify_cached("json", code, lambda: _verify_json(code))
     except DatabaseError:
         # Callers are programs: they get JSON they can act on, not an HTML page.
         response = _json(
@@ -167,9 +168,15 @@ def verify_json(request, code: str):
         )
         response["Retry-After"] = "30"
         return _public(response)
-    return _public(
-        _json(verification.as_json(), status=200 if verification.found else 404)
-    )
+    response = HttpResponse(content, status=status, content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return _public(response)
+
+
+def _verify_json(code: str) -> tuple[int, bytes]:
+    verification = _verification(code)
+    response = _json(verification.as_json(), status=200 if verification.found else 404)
+    return response.status_code, response.content
 
 
 @require_GET

@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -216,12 +217,12 @@ class LearnerOnlyPageMixin:
         return CoursePage.objects.ancestor_of(self).get()
 
     def serve(self, request, *args, **kwargs):
-        from .selectors import course_progress, is_editor
+        from .selectors import is_editor, step_course_progress
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        course = self.course()
-        progress = course_progress(course=course, user=request.user)
+        progress = step_course_progress(step=self, user=request.user)
+        course = progress.course
         editor = is_editor(request.user)
         step = progress.step(self.pk)
         if not editor and not progress.enrolled:
@@ -278,7 +279,10 @@ class LessonPage(LearnerOnlyPageMixin, Page):
         from .selectors import lesson_time_state, reflection_answers
 
         context = super().get_context(request, *args, **kwargs)
-        context["reflections"] = reflection_answers(user=request.user, lesson=self)
+        # Read only if the body has a reflection to show them in.
+        context["reflections"] = SimpleLazyObject(
+            lambda: reflection_answers(user=request.user, lesson=self)
+        )
         # Per learner and per request: never part of any cached rendering.
         context["lesson_time"] = (
             lesson_time_state(user=request.user, lesson=self, course=context["course"])

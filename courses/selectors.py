@@ -13,11 +13,17 @@ from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from wagtail.models import Site
 
 from training.models import MembershipStatus
+from training.pagecache import (
+    content_cache_seconds,
+    versioned_get_many,
+    versioned_set_many,
+)
 
 from .models import (
     Assignment,
@@ -31,7 +37,7 @@ from .models import (
     ModulePage,
     ReflectionAnswer,
 )
-from .steps import done_ids, step_models
+from .steps import done_rows, step_models
 from .timing import remaining_text, required_seconds, token_make
 
 NOT_STARTED = "not_started"
@@ -63,10 +69,12 @@ class Step:
     page: object
     done: bool
     locked: bool = False
+    #: The step's address, when worked out already (the outline keeps it).
+    link: str | None = None
 
     @property
     def url(self) -> str:
-        return self.page.url
+        return self.link if self.link is not None else self.page.url
 
     @property
     def kind(self) -> str:
@@ -226,49 +234,105 @@ def _path_filter(courses: list[CoursePage]) -> Q:
     return reduce(or_, (Q(path__startswith=c.path) for c in courses))
 
 
-def progress_for_courses(
-    *, user, courses: list[CoursePage]
-) -> dict[int, CourseProgress]:
-    """Progress on several courses at once, in a fixed number of queries."""
-    if not courses:
-        return {}
+#: A course's outline: its live modules in order, each with its live steps in
+#: order and their addresses. The same for every learner, so it is kept in the
+#: cache under the page cache's version (any change to pages replaces it).
+Outline = list[tuple[ModulePage, list[tuple[object, str | None]]]]
+OUTLINE_PREFIX = "courses:outline:"
+
+
+def _build_outlines(
+    courses: list[CoursePage], *, with_urls: bool = True
+) -> dict[str, Outline]:
+    """Outlines by course path, in one query per kind of page. Addresses are
+    worked out now only for an outline that will be kept (else when asked)."""
     in_courses = _path_filter(courses)
+    root_paths = Site.get_site_root_paths() if with_urls else None
     modules = list(
         ModulePage.objects.live()
         .filter(in_courses, depth=courses[0].depth + 1)
         .defer_streamfields()
         .order_by("path")
     )
-    steps_by_module: dict[str, list[Step]] = defaultdict(list)
-    learner = _is_learner(user)
-    pages_by_kind = []
+    steps = []
     for model in step_models():
         # Progress needs titles, urls and flags, never the bodies: a course's every
         # lesson body is the largest thing in the row, and decoding it is wasted.
-        pages = list(
+        steps.extend(
             model.objects.live()
             .filter(in_courses)
             .defer_streamfields()
             .order_by("path")
         )
-        # One query per kind of step, so the count stays fixed however many steps.
-        done = done_ids(user, [p.pk for p in pages]) if learner and pages else set()
-        pages_by_kind.extend((page, page.pk in done) for page in pages)
-    for page, done in sorted(pages_by_kind, key=lambda item: item[0].path):
-        steps_by_module[page.path[: -page.steplen]].append(Step(page=page, done=done))
-    enrolments, completions = {}, {}
+    steps_by_module: dict[str, list[tuple[object, str | None]]] = defaultdict(list)
+    for page in sorted(steps, key=lambda page: page.path):
+        # Every address from one reading of the site's root paths.
+        if with_urls:
+            page._wagtail_cached_site_root_paths = root_paths
+        url = page.url if with_urls else None
+        steps_by_module[page.path[: -page.steplen]].append((page, url))
+    return {
+        course.path: [
+            (module, steps_by_module[module.path])
+            for module in modules
+            if module.path.startswith(course.path)
+        ]
+        for course in courses
+    }
+
+
+def _outlines(courses: list[CoursePage]) -> dict[str, Outline]:
+    """Each course's outline, from the cache where it holds a current one."""
+    seconds = content_cache_seconds()
+    if seconds <= 0:
+        return _build_outlines(courses, with_urls=False)
+    keys = {course.path: OUTLINE_PREFIX + course.path for course in courses}
+    version, found = versioned_get_many(list(keys.values()))
+    outlines = {path: found[key] for path, key in keys.items() if key in found}
+    missing = [course for course in courses if course.path not in outlines]
+    if missing:
+        built = _build_outlines(missing)
+        versioned_set_many(
+            version, {keys[path]: outline for path, outline in built.items()}, seconds
+        )
+        outlines.update(built)
+    return outlines
+
+
+def progress_for_courses(
+    *,
+    user,
+    courses: list[CoursePage],
+    enrolments: dict | None = None,
+    outlines: dict[str, Outline] | None = None,
+) -> dict[int, CourseProgress]:
+    """Progress on several courses at once, in a fixed number of queries: the
+    outlines (from the cache when current), then the learner's own records, read
+    fresh every time. ``enrolments`` (by course id) saves reading them again."""
+    if not courses:
+        return {}
+    if outlines is None:
+        outlines = _outlines(courses)
+    learner = _is_learner(user)
+    completions = {}
+    done: set[int] = set()
     if learner:
         course_ids = [c.pk for c in courses]
-        enrolments = {
-            e.course_id: e
-            for e in Enrolment.objects.filter(user=user, course_id__in=course_ids)
-        }
-        completions = {
-            c.course_id: c
-            for c in CourseCompletion.objects.filter(
-                user=user, course_id__in=course_ids
-            )
-        }
+        step_ids = [
+            page.pk
+            for course in courses
+            for _, steps in outlines[course.path]
+            for page, _ in steps
+        ]
+        done, found_enrolments, completions = _learner_records(
+            user=user,
+            course_ids=course_ids,
+            step_ids=step_ids,
+            with_enrolments=enrolments is None,
+        )
+        if enrolments is None:
+            enrolments = found_enrolments
+    enrolments = enrolments if learner else {}
     result = {}
     for course in courses:
         progress = CourseProgress(
@@ -276,14 +340,95 @@ def progress_for_courses(
             enrolment=enrolments.get(course.pk),
             completion=completions.get(course.pk),
         )
-        for module in modules:
-            if module.path.startswith(course.path):
-                progress.modules.append(
-                    ModuleProgress(page=module, steps=steps_by_module[module.path])
+        for module, steps in outlines[course.path]:
+            progress.modules.append(
+                ModuleProgress(
+                    page=module,
+                    steps=[
+                        Step(page=page, done=page.pk in done, link=url)
+                        for page, url in steps
+                    ],
                 )
+            )
         _apply_locks(progress)
         result[course.pk] = progress
     return result
+
+
+def _course_above(step, path: str) -> CoursePage:
+    course = CoursePage.objects.filter(path=path).first()
+    return course if course is not None else CoursePage.objects.ancestor_of(step).get()
+
+
+_DONE, _ENROLMENT, _COMPLETION = 0, 1, 2
+
+
+def _learner_records(
+    *, user, course_ids: list[int], step_ids: list[int], with_enrolments: bool
+) -> tuple[set[int], dict[int, Enrolment], dict[int, CourseCompletion]]:
+    """The steps the learner has done, and their enrolments and completions (by
+    course id), in one query whatever the number of courses or steps."""
+    columns = ("pk", "thing", "at", "kind")
+    parts = [
+        CourseCompletion.objects.filter(user=user, course_id__in=course_ids)
+        .annotate(thing=F("course_id"), at=F("completed_at"), kind=Value(_COMPLETION))
+        .values_list(*columns)
+        .order_by()
+    ]
+    if step_ids:
+        parts.append(
+            done_rows(user, step_ids)
+            .annotate(thing=F("page_id"), at=F("completed_at"), kind=Value(_DONE))
+            .values_list(*columns)
+            .order_by()
+        )
+    if with_enrolments:
+        parts.append(
+            Enrolment.objects.filter(user=user, course_id__in=course_ids)
+            .annotate(thing=F("course_id"), at=F("enrolled_at"), kind=Value(_ENROLMENT))
+            .values_list(*columns)
+            .order_by()
+        )
+    done: set[int] = set()
+    enrolments: dict[int, Enrolment] = {}
+    completions: dict[int, CourseCompletion] = {}
+    for pk, thing, at, kind in parts[0].union(*parts[1:], all=True):
+        if kind == _DONE:
+            done.add(thing)
+        elif kind == _ENROLMENT:
+            enrolments[thing] = Enrolment.from_db(
+                "default",
+                ["id", "user_id", "course_id", "enrolled_at"],
+                (pk, user.pk, thing, at),
+            )
+        else:
+            completions[thing] = CourseCompletion.from_db(
+                "default",
+                ["id", "user_id", "course_id", "completed_at"],
+                (pk, user.pk, thing, at),
+            )
+    return done, enrolments, completions
+
+
+def step_course_progress(*, step, user) -> CourseProgress:
+    """Progress on the course a step (lesson, quiz) belongs to. The course is found
+    from the step's place in the tree (course > module > step), and it and its
+    outline come from the cache in one round trip when current."""
+    path = step.path[: (step.depth - 2) * step.steplen]
+    seconds = content_cache_seconds()
+    if seconds <= 0:
+        return course_progress(course=_course_above(step, path), user=user)
+    course_key, outline_key = OUTLINE_PREFIX + "course:" + path, OUTLINE_PREFIX + path
+    version, found = versioned_get_many([course_key, outline_key])
+    course, outline = found.get(course_key), found.get(outline_key)
+    if course is None or outline is None:
+        course = _course_above(step, path)
+        outline = _build_outlines([course])[course.path]
+        versioned_set_many(version, {course_key: course, outline_key: outline}, seconds)
+    outlines = {course.path: outline}
+    return progress_for_courses(user=user, courses=[course], outlines=outlines)[
+        course.pk
+    ]
 
 
 def _apply_locks(progress: CourseProgress) -> None:
@@ -346,7 +491,11 @@ def learner_dashboard(*, user) -> list[CourseProgress]:
         .order_by("-enrolled_at")
     )
     courses = [e.course for e in enrolments]
-    progress = progress_for_courses(user=user, courses=courses)
+    progress = progress_for_courses(
+        user=user,
+        courses=courses,
+        enrolments={e.course_id: e for e in enrolments},
+    )
     if courses:
         for assignment in current_assignments().filter(
             user=user, course_id__in=[c.pk for c in courses]

@@ -26,15 +26,16 @@ def step_models() -> list[type[Page]]:
     )
 
 
+def done_rows(user, page_ids: Iterable[int]):
+    """The ``StepCompletion`` rows of those step pages ``user`` has finished."""
+    return StepCompletion.objects.filter(user=user, page_id__in=list(page_ids))
+
+
 def done_ids(user, page_ids: Iterable[int]) -> set[int]:
     """Ids of those step pages ``user`` has finished (one query)."""
     if not (user and user.is_authenticated):
         return set()
-    return set(
-        StepCompletion.objects.filter(
-            user=user, page_id__in=list(page_ids)
-        ).values_list("page_id", flat=True)
-    )
+    return set(done_rows(user, page_ids).values_list("page_id", flat=True))
 
 
 def done_exists(page_id, user_id) -> Exists:

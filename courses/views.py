@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from training.permissions import manager_required
+from training.routecache import with_cached_site
 from training.selectors import team_members
 
 from . import services
@@ -153,6 +154,7 @@ def reflection_save(request, lesson_id: int, block_id: str):
 
 
 @login_required
+@with_cached_site
 def dashboard(request):
     courses = learner_dashboard(user=request.user)
     return TemplateResponse(

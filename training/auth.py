@@ -2,11 +2,73 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 
 class EmailBackend(ModelBackend):
-    """Django's model backend, matching the email address case-insensitively."""
+    """Django's model backend, matching the email address case-insensitively, and
+    reading a person's permissions (their own and their groups') in one query.
+
+    The signed-in person is read with two answers every page needs: whether they
+    may use the Wagtail admin (the "Admin" link, the user bar, editors' access to
+    lessons) and the role of their current membership (the "My team" link), so
+    learners' pages ask nothing more about either. Both come from the same query
+    as the person, so they are as current as the person is.
+    """
+
+    def get_user(self, user_id):
+        from .models import Membership, MembershipStatus
+
+        user_model = get_user_model()
+        admin_access = Permission.objects.filter(
+            codename=ADMIN_ACCESS.split(".")[1],
+            content_type__app_label=ADMIN_ACCESS.split(".")[0],
+        ).filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")))
+        membership = Membership.objects.filter(
+            user=OuterRef("pk"), status=MembershipStatus.ACTIVE
+        )
+        try:
+            user = user_model._default_manager.annotate(
+                admin_access_known=Exists(admin_access),
+                membership_role_known=Subquery(membership.values("role")[:1]),
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if (
+            perm == ADMIN_ACCESS
+            and obj is None
+            and hasattr(user_obj, "admin_access_known")
+            and not hasattr(user_obj, "_perm_cache")
+        ):
+            return user_obj.is_active and user_obj.admin_access_known
+        return super().has_perm(user_obj, perm, obj)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            names = ("content_type__app_label", "codename")
+            if user_obj.is_superuser:
+                permissions = Permission.objects.values_list(*names).order_by()
+            else:
+                own = Permission.objects.filter(user=user_obj)
+                of_groups = Permission.objects.filter(group__user=user_obj)
+                permissions = (
+                    own.values_list(*names)
+                    .order_by()
+                    .union(of_groups.values_list(*names).order_by())
+                )
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}" for app_label, codename in permissions
+            }
+        return user_obj._perm_cache
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         email = username or kwargs.get(get_user_model().USERNAME_FIELD)

@@ -18,6 +18,12 @@ def team(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {"managed_organisation": None}
+    if hasattr(user, "membership_role_known"):
+        # Read with the person (training.auth): only managers look further.
+        from .models import MembershipRole
+
+        if user.membership_role_known != MembershipRole.MANAGER:
+            return {"managed_organisation": False}
     return {
         "managed_organisation": SimpleLazyObject(
             lambda: managed_organisation(user=user) or False

@@ -6,8 +6,9 @@ Pages that opt in (``PublicPageCacheMixin``) have their anonymous answers kept i
 cache (Redis in production, shared by every server) for ``PAGE_CACHE_SECONDS``.
 
 Correctness: every entry carries the cache "version" current when it was made, and
-publishing, unpublishing, moving or deleting a page, or saving a site setting, sets
-a new version after commit, so every server stops serving old entries at once. A
+publishing, unpublishing, moving, saving or deleting a page, changing who may view
+one, or saving a site or a site setting, sets a new version (at once, and again after
+commit), so every server stops serving old entries at once. A
 request from someone signed in (a session cookie) or with messages waiting is never
 served from the cache, nor is any answer that sets a cookie, used a CSRF token or is
 not a plain 200.
@@ -46,11 +47,50 @@ def is_anonymous_request(request) -> bool:
     )
 
 
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def page_cache_clear(**kwargs) -> None:
-    """Stop serving every cached page, on every server, once this commits."""
-    transaction.on_commit(
-        lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None), robust=True
-    )
+    """Stop serving every cached page and content entry, on every server.
+
+    The version changes at once (so this transaction reads its own changes) and
+    again once it commits (so nothing another process built from the data before
+    the commit is served after it)."""
+    _new_version()
+    transaction.on_commit(_new_version, robust=True)
+
+
+def content_cache_seconds() -> int:
+    """How long routes, course outlines and rendered lesson bodies are kept
+    (``CONTENT_CACHE_SECONDS``; 0 turns those caches off)."""
+    return int(getattr(settings, "CONTENT_CACHE_SECONDS", 0))
+
+
+def versioned_get_many(keys: list[str]) -> tuple[str | None, dict]:
+    """The current version and those of ``keys`` whose entries were stored under it,
+    in one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, *keys])
+    version = found.pop(VERSION_KEY, None)
+    if version is None:
+        return None, {}
+    return version, {
+        key: entry[1]
+        for key, entry in found.items()
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version
+    }
+
+
+def versioned_set_many(version: str | None, values: dict, timeout: int) -> None:
+    """Store ``values`` under ``version``: the one read before they were built, so
+    anything that changed since has already replaced it and they are never used."""
+    if not values:
+        return
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            return  # another process set one first; store next time
+    cache.set_many({key: (version, value) for key, value in values.items()}, timeout)
 
 
 class PublicPageCacheMixin:
@@ -116,8 +156,9 @@ class PublicPageCacheMiddleware:
 
 def connect_signals() -> None:
     """What empties the page cache (called from TrainingConfig.ready)."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     for signal in (page_published, page_unpublished, post_page_move):
@@ -128,9 +169,26 @@ def connect_signals() -> None:
     post_save.connect(
         page_cache_clear, sender="wagtailcore.Site", dispatch_uid="pagecache-site"
     )
+    post_delete.connect(
+        page_cache_clear, sender="wagtailcore.Site", dispatch_uid="pagecache-site-del"
+    )
+    # Who may view a page: a restriction added later must reach every cached copy.
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(
+            page_cache_clear,
+            sender="wagtailcore.PageViewRestriction",
+            dispatch_uid=f"pagecache-restriction-{name}",
+        )
 
-    def setting_saved(sender, **kwargs):
-        if issubclass(sender, BaseSiteSetting):
+    m2m_changed.connect(
+        page_cache_clear,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="pagecache-restriction-groups",
+    )
+
+    def setting_saved(sender, instance=None, **kwargs):
+        # A page saved outside publishing (code, imports) changes what is live too.
+        if issubclass(sender, BaseSiteSetting) or isinstance(instance, Page):
             page_cache_clear()
 
     post_save.connect(setting_saved, weak=False, dispatch_uid="pagecache-settings")

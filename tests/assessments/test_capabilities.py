@@ -295,7 +295,7 @@ def test_my_capabilities_query_count_is_fixed(
         take_quiz(user, quiz, right=False)
     client.force_login(user)
     client.get(MINE)  # warm the site and session caches
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert client.get(MINE).status_code == 200
 
 

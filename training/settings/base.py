@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Wagtail pages found from a remembered route (training/routecache.py).
+    "training.routecache.RouteCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "training.middleware.RedirectMiddleware",
     "training.middleware.ContentSecurityPolicyMiddleware",
@@ -185,6 +187,10 @@ if os.environ.get("REDIS_URL"):
 # served from the cache. Publishing, unpublishing, moving or deleting a page, or
 # saving a site setting, empties it at once; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long routes, course outlines and rendered lesson bodies are kept in the cache
+# for everyone (signed in too). Each entry carries the page cache's version, so any
+# change to pages or sites replaces them at once; 0 turns them off.
+CONTENT_CACHE_SECONDS = int(os.environ.get("CONTENT_CACHE_SECONDS", "3600"))
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -38,4 +38,5 @@ MIDDLEWARE = [
 # Every request does its own lookups and renders (so query counts measure them); the
 # caches that skip them have their own tests, which turn them on.
 PAGE_CACHE_SECONDS = 0
+CONTENT_CACHE_SECONDS = 0
 CERTIFICATE_VERIFY_CACHE_SECONDS = 0
