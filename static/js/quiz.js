@@ -125,7 +125,8 @@
    two steps share a position (the server refuses it too, with the same words): the
    message is an alert, so a screen reader announces it, and each clashing select is
    described by it. Saving or reviewing with a clash stays on the page and puts focus
-   on the first clashing step. The steps are shown in a random order per attempt, so
+   on the first clashing step (error-summary.js leads from a refused page's summary
+   to the same step). The steps are shown in a random order per attempt, so
    the message names them in the order the page shows them. */
 (function () {
   "use strict";
@@ -216,22 +217,4 @@
       first.focus();
     }
   });
-
-  // The error summary's links put focus on the question's first problem.
-  document.querySelectorAll(".error-summary a[href^='#question-']").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      var fieldset = document.getElementById(link.getAttribute("href").slice(1));
-      if (!fieldset) return;
-      var target = fieldset.querySelector("[aria-invalid=true]") ||
-        fieldset.querySelector("input, select, textarea, [contenteditable=true]");
-      if (!target) return;
-      event.preventDefault();
-      fieldset.scrollIntoView();
-      target.focus();
-    });
-  });
-
-  // The server's summary of problems is focused, so it is the first thing read.
-  var summary = document.querySelector(".error-summary[tabindex]");
-  if (summary) summary.focus();
 })();
