@@ -122,44 +122,99 @@
 
 
 /* Ordering questions: each position once. Says so next to the question as soon as
-   two steps share a position (the server refuses it too, with the same words). */
+   two steps share a position (the server refuses it too, with the same words): the
+   message is an alert, so a screen reader announces it, and each clashing select is
+   described by it. Saving or reviewing with a clash stays on the page and puts focus
+   on the first clashing step (error-summary.js leads from a refused page's summary
+   to the same step). The steps are shown in a random order per attempt, so
+   the message names them in the order the page shows them. */
 (function () {
   "use strict";
-  function check(fieldset) {
+  var form = document.querySelector("form.quiz-sheet");
+
+  function describedBy(select, id, on) {
+    var ids = (select.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (x) {
+      return x && x !== id;
+    });
+    if (on) ids.push(id);
+    if (ids.length) select.setAttribute("aria-describedby", ids.join(" "));
+    else select.removeAttribute("aria-describedby");
+  }
+
+  // Marks the selects that share a position and says so in the question's message
+  // (unless `quiet`: a page the server refused already says it). Returns the first
+  // clashing select, or null.
+  function check(fieldset, quiet) {
     var selects = fieldset.querySelectorAll("select[data-ordering-position]");
-    if (!selects.length) return;
+    if (!selects.length) return null;
     var message = fieldset.querySelector("[data-question-error]");
     var byPosition = {};
     selects.forEach(function (select) {
       if (!select.value) return;
-      var label = fieldset.querySelector("label[for='" + select.id + "']");
+      var label = select.labels && select.labels[0];
       (byPosition[select.value] = byPosition[select.value] || []).push(
         "\u201c" + (label ? label.textContent.trim() : select.id) + "\u201d");
     });
     var repeated = Object.keys(byPosition).filter(function (p) {
       return byPosition[p].length > 1;
     }).sort(function (a, b) { return a - b; });
+    var first = null;
     selects.forEach(function (select) {
       var clash = repeated.indexOf(select.value) !== -1;
       if (clash) select.setAttribute("aria-invalid", "true");
       else select.removeAttribute("aria-invalid");
+      if (message && message.id) describedBy(select, message.id, clash);
+      if (clash && !first) first = select;
     });
-    if (!message) return;
+    if (!message || quiet) return first;
     if (repeated.length) {
-      message.textContent = "Use each position once: " + repeated.map(function (p) {
+      var text = "Use each position once: " + repeated.map(function (p) {
         return "position " + p + " is given to " + byPosition[p].join(" and ");
       }).join("; ") + ". Give each step a different position.";
+      if (message.getAttribute("data-said") !== text || message.hidden) {
+        message.setAttribute("role", "alert");
+        message.textContent = "";
+        var prefix = document.createElement("span");
+        prefix.className = "visually-hidden";
+        prefix.textContent = "Error: ";
+        message.appendChild(prefix);
+        message.appendChild(document.createTextNode(text));
+        message.setAttribute("data-said", text);
+      }
       message.hidden = false;
       fieldset.classList.add("quiz-question--error");
     } else {
       message.textContent = "";
+      message.removeAttribute("data-said");
       message.hidden = true;
       fieldset.classList.remove("quiz-question--error");
     }
+    return first;
   }
+
   // Capture phase: runs before autosave, which skips a question marked invalid.
   document.addEventListener("change", function (event) {
     if (!event.target.matches || !event.target.matches("select[data-ordering-position]")) return;
     check(event.target.closest("fieldset"));
   }, true);
+
+  if (!form) return;
+
+  // A page the server refused marks every step of the question; only the steps
+  // that clash stay marked.
+  form.querySelectorAll("fieldset.quiz-question--error").forEach(function (fieldset) {
+    check(fieldset, true);
+  });
+
+  form.addEventListener("submit", function (event) {
+    var first = null;
+    form.querySelectorAll("fieldset[data-question]").forEach(function (fieldset) {
+      var clash = check(fieldset);
+      if (clash && !first) first = clash;
+    });
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
 })();

@@ -64,14 +64,19 @@ def live_home(live_server):
 
 @pytest.fixture
 def browse(live_server):
-    """``browse(flow, viewport=DESKTOP)`` runs ``flow(page)`` in headless Chromium.
+    """``browse(flow, viewport=DESKTOP)`` runs ``flow(page)`` in headless Chromium;
+    ``javascript=False`` turns the page's scripts off.
 
     Read what the flow needs from the database before calling: the ORM is not for
     the browser's thread.
     """
 
-    def run_flow(flow, *, viewport=DESKTOP, is_mobile=False):
-        from playwright.sync_api import sync_playwright
+    def run_flow(flow, *, viewport=DESKTOP, is_mobile=False, javascript=True):
+        from playwright.sync_api import expect, sync_playwright
+
+        # A submit that marks a quiz and renders a certificate can take longer than
+        # Playwright's 5 s on a busy machine; waiting longer asserts nothing on time.
+        expect.set_options(timeout=20_000)
 
         def run():
             with sync_playwright() as playwright:
@@ -80,7 +85,10 @@ def browse(live_server):
                 )
                 try:
                     context = browser.new_context(
-                        base_url=live_server.url, viewport=viewport, is_mobile=is_mobile
+                        base_url=live_server.url,
+                        viewport=viewport,
+                        is_mobile=is_mobile,
+                        java_script_enabled=javascript,
                     )
                     page = context.new_page()
                     page.set_default_timeout(10_000)

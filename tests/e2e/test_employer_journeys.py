@@ -82,10 +82,12 @@ def test_check_pdf_not_a_pdf(browse, certificate, tmp_path):
 
     def flow(page):
         _check(page, str(path))
-        expect(
-            page.get_by_role("link", name="Certificate PDF: That file is not a PDF")
-        ).to_be_visible()
+        # The summary of problems takes focus; its link puts focus on the field.
+        summary = page.get_by_role("alert").filter(has_text="There is a problem")
+        expect(summary).to_be_focused()
         expect(page.get_by_text("GENUINE FILE")).to_have_count(0)
+        page.get_by_role("link", name="Certificate PDF: That file is not a PDF").click()
+        expect(page.get_by_label("Certificate PDF")).to_be_focused()
 
     browse(flow)
 

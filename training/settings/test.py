@@ -1,5 +1,9 @@
 """Settings for the test suite: fast hashing, in-memory cache and email."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -40,3 +44,15 @@ MIDDLEWARE = [
 PAGE_CACHE_SECONDS = 0
 CONTENT_CACHE_SECONDS = 0
 CERTIFICATE_VERIFY_CACHE_SECONDS = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A test database in a file, not Django's shared-cache memory database: there a
+    # browser test's two requests at once (an autosave and the form's POST) fail with
+    # "database table is locked" at once, where a file makes the second wait, as it
+    # does on a real site. Nothing is synced to disk. One file per process, so two
+    # test runs in one checkout (and xdist's workers) never share one.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"advance-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"
+    )
