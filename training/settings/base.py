@@ -383,7 +383,6 @@ PERMISSIONS_POLICY = {
     "payment": [],
     "usb": [],
     "serial": [],
-    "bluetooth": [],
     "magnetometer": [],
     "gyroscope": [],
     "accelerometer": [],
