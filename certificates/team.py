@@ -362,6 +362,7 @@ def team_charts(*, organisation: Organisation) -> TeamCharts:
         title="Completion by course",
         value_label="per cent complete",
         category="course",
+        top=100,
         description=(
             f"Completion by course: {description}."
             if points

@@ -79,12 +79,14 @@ def bar_chart(
     category: str = "period",
     note: str = "",
     description: str = "",
+    top: int | None = None,
 ) -> Chart:
-    """Lay out one bar per (label, value), scaled to the largest value.
+    """Lay out one bar per (label, value), scaled to the largest value, or to
+    ``top`` for a fixed scale (percentages: 100).
 
     ``description`` replaces the generated text alternative where the caller can say
     more (a score distribution band by band)."""
-    top = _nice_max(max((value for _, value in points), default=0) or 1)
+    top = top or _nice_max(max((value for _, value in points), default=0) or 1)
     plot_width = WIDTH - MARGIN_LEFT - 8
     plot_height = HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
     slot = plot_width / max(len(points), 1)

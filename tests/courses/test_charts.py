@@ -17,3 +17,10 @@ def test_bars_scale_to_the_values_and_say_so_in_words():
         "Completions: 6 in all across 2 periods; highest 4 in Feb 2026."
     )
     assert "no data" in bar_chart([], title="Completions").summary
+
+
+def test_a_percentage_chart_tops_out_at_100():
+    chart = bar_chart([("Foundation", 100), ("Refresher", 40)], title="t", top=100)
+    assert [label for _, label in chart.ticks] == [0, 25, 50, 75, 100]
+    assert chart.bars[0].height == chart.baseline - chart.bars[0].y
+    assert round(chart.bars[1].height / chart.bars[0].height, 2) == 0.4
