@@ -28,7 +28,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import timedelta
@@ -340,38 +339,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
 
-    scratch = tempfile.TemporaryDirectory(prefix="bench-reports-")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}/bench.sqlite3"
+    from benchmarks.scratch import scratch_database
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-    )
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        # A file, not memory: the size of a real deployment's SQLite database.
-        database.setdefault("TEST", {})["NAME"] = database["NAME"]
-    else:
-        # Not test_<name>: a test run on the same server may be using that one.
-        database.setdefault("TEST", {})["NAME"] = f"bench_reports_{database['NAME']}"
-    setup_test_environment()
-    say(f"Database: {database['ENGINE'].rsplit('.', 1)[-1]} (scratch)")
-    started = time.perf_counter()
-    with timed("migrate"):
-        databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with scratch_database("bench_reports", say):
         run(args)
-        say(f"Total {time.perf_counter() - started:.0f} s")
-    finally:
-        teardown_databases(databases, verbosity=0)
-        scratch.cleanup()
 
 
 def run(args) -> None:

@@ -32,7 +32,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import threading
 import time
 import tracemalloc
@@ -244,42 +243,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     args = parser.parse_args()
 
-    scratch = tempfile.TemporaryDirectory(prefix="bench-export-")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}/bench.sqlite3"
+    from benchmarks.scratch import scratch_database
 
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-    )
-
-    database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3"):
-        database.setdefault("TEST", {})["NAME"] = database["NAME"]
-    else:
-        database.setdefault("TEST", {})["NAME"] = f"{database['NAME']}_bench_export"
-    setup_test_environment()
-    engine = database["ENGINE"].rsplit(".", 1)[-1]
-    say(f"Database: {engine} (scratch {database['TEST']['NAME']})")
-    if engine == "sqlite3":
-        say("  (judge the export on PostgreSQL: set DATABASE_URL=postgres://...)")
-    started = time.perf_counter()
-    databases = setup_databases(verbosity=0, interactive=False)
-    say(f"  migrated in {time.perf_counter() - started:.0f} s")
-    try:
+    with scratch_database("bench_export", say) as engine:
+        if engine == "sqlite3":
+            say("  (judge the export on PostgreSQL: set DATABASE_URL=postgres://...)")
         run(args)
-        say(f"Total {time.perf_counter() - started:.0f} s")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        teardown_databases(databases, verbosity=0)
-        scratch.cleanup()
 
 
 def run(args) -> None:
