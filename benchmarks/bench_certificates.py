@@ -79,6 +79,8 @@ def main() -> None:
         certificate = certificate_issue(
             completion=CourseCompletionFactory(user=learner, course=course)
         )
+        # Rendered by a task after commit (immediately here): read what it stored.
+        certificate.refresh_from_db()
         if not certificate.pdf_ready:
             raise SystemExit(f"The certificate did not render: {certificate.pdf_error}")
 
