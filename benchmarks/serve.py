@@ -127,7 +127,12 @@ def targets(env) -> tuple[dict[str, str], str]:
     lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
     client = Client()
     client.force_login(learner)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    # As a returning browser sends them: its session and the CSRF cookie it got
+    # with the first page that had a form.
+    client.get(lesson.url, HTTP_HOST="127.0.0.1")
+    cookie = "; ".join(
+        f"{name}={client.cookies[name].value}" for name in ("sessionid", "csrftoken")
+    )
     pages = {
         "verify HTML": f"/verify/{certificate.display_code}/",
         "verify JSON": f"/verify/{certificate.display_code}.json",

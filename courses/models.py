@@ -22,6 +22,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from training.blocks import RICH_FEATURES, LearningOutcomesBlock, LessonStreamBlock
+from training.learnercache import learner_page
 from training.pagecache import PublicPageCacheMixin
 
 from .page_forms import CoursePageForm
@@ -253,7 +254,11 @@ class LearnerOnlyPageMixin:
 
 
 class LessonPage(LearnerOnlyPageMixin, Page):
-    """A lesson: a body of blocks the learner reads, then marks complete."""
+    """A lesson: a body of blocks the learner reads, then marks complete.
+
+    A learner's view of it is kept in the cache (``training.learnercache``); its
+    reading-time token, which says when the page was served, is made fresh for
+    every answer."""
 
     step_label = "Lesson"
     step_plural = "lessons"
@@ -274,6 +279,25 @@ class LessonPage(LearnerOnlyPageMixin, Page):
 
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
+
+    def serve(self, request, *args, **kwargs):
+        return learner_page(
+            request,
+            lambda: super(LessonPage, self).serve(request, *args, **kwargs),
+            parts=lambda context: self._per_answer_parts(request, context),
+        )
+
+    def _per_answer_parts(self, request, context) -> dict[str, str]:
+        from .timing import token_make
+
+        if context is None:
+            return {
+                "time_token": token_make(
+                    user=request.user, lesson=self, now=timezone.now()
+                )
+            }
+        state = context.get("lesson_time")
+        return {"time_token": state.token} if state else {}
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import lesson_time_state, reflection_answers

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page
 
+from training.learnercache import everyone_pages_changed, learner_pages_changed
 from training.models import MembershipStatus
 
 from .models import (
@@ -216,6 +217,7 @@ def lesson_time_record(
         updated = LessonTime.objects.filter(
             pk=row["pk"], last_beat_at=row["last_beat_at"]
         ).update(seconds=F("seconds") + credit, last_beat_at=beat_at)
+        learner_pages_changed([user.pk])
         if updated:
             return row["seconds"] + credit
     return lesson_seconds(user=user, lesson=lesson)
@@ -440,6 +442,7 @@ def assignment_create(
         batch_size=500,
         ignore_conflicts=True,
     )
+    learner_pages_changed(user_ids)
     return result
 
 
@@ -453,6 +456,7 @@ def assignment_withdraw(*, assignment: Assignment) -> None:
 def assignments_move(*, source, target) -> None:
     """``training.signals.organisation_merged``: assignments follow the merge."""
     Assignment.objects.filter(organisation=source).update(organisation=target)
+    everyone_pages_changed()
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from training.learnercache import learner_page_cached
 from training.permissions import manager_required
 from training.routecache import with_cached_site
 from training.selectors import team_members
@@ -154,6 +155,7 @@ def reflection_save(request, lesson_id: int, block_id: str):
 
 
 @login_required
+@learner_page_cached
 @with_cached_site
 def dashboard(request):
     courses = learner_dashboard(user=request.user)

@@ -18,6 +18,9 @@ class TrainingConfig(AppConfig):
         from .pagecache import connect_signals
 
         connect_signals()
+        from .learnercache import connect_signals as learner_cache_signals
+
+        learner_cache_signals()
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from .models import SupportSettings

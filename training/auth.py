@@ -17,10 +17,18 @@ class EmailBackend(ModelBackend):
     may use the Wagtail admin (the "Admin" link, the user bar, editors' access to
     lessons) and the role of their current membership (the "My team" link), so
     learners' pages ask nothing more about either. Both come from the same query
-    as the person, so they are as current as the person is.
+    as the person, so they are as current as the person is. The person read is
+    kept in the shared cache until anything about them changes
+    (``training.learnercache.person``), so most requests ask the database nothing.
     """
 
     def get_user(self, user_id):
+        from .learnercache import person
+
+        user = person(user_id, lambda: self._load_user(user_id))
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def _load_user(self, user_id):
         from .models import Membership, MembershipStatus
 
         user_model = get_user_model()
@@ -38,7 +46,7 @@ class EmailBackend(ModelBackend):
             ).get(pk=user_id)
         except user_model.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+        return user
 
     def has_perm(self, user_obj, perm, obj=None):
         if (

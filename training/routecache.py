@@ -6,11 +6,12 @@ answers a plain GET, this remembers per host and path the Site (with its root pa
 and the page's id and type, under the version of ``training.pagecache``, which any
 change to pages, view restrictions or sites replaces on every server at once.
 
-A remembered route still fetches the page itself, so its content and live state
-are always current, and it is used only when that page is live and still at that
-address; otherwise Wagtail routes as usual. Wagtail's own checks (view restrictions,
-``before_serve_page`` hooks) run on every request either way; the list of view
-restrictions over the page comes with the entry. Pages whose type
+The entry holds the page as it was read, under the same version, which saving,
+publishing, unpublishing, moving or deleting any page replaces; it is used only
+when that page is live and at that address; otherwise Wagtail routes as usual.
+Wagtail's own checks (view restrictions, ``before_serve_page`` hooks) run on every
+request either way; the list of view restrictions over the page comes with the
+entry. Pages whose type
 answers paths itself (an overridden ``route``) are never remembered.
 """
 
@@ -104,8 +105,7 @@ def route_prime(request, path: str) -> None:
     version, found = versioned_get_many([key])
     entry = found.get(key)
     if entry is not None:
-        model = apps.get_model(entry["model"])
-        page = model._default_manager.filter(pk=entry["page_id"]).first()
+        page = entry["page"]
         site = entry["site"]
         url_path = site.root_page.url_path + "".join(
             f"{component}/" for component in _components(path)
@@ -127,8 +127,7 @@ def route_prime(request, path: str) -> None:
         return
     entry = {
         **_remember_site(request),
-        "model": page._meta.label,
-        "page_id": page.pk,
+        "page": page,
         "restrictions": list(page.get_view_restrictions()),
     }
     versioned_set_many(version, {key: entry}, seconds)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .learnercache import learner_pages_changed
 from .models import (
     Invitation,
     Membership,
@@ -152,6 +153,7 @@ def membership_start(
         Membership.objects.filter(
             user=user, status=MembershipStatus.PENDING, organisation=organisation
         ).update(status=MembershipStatus.ACTIVE, started_at=now)
+        learner_pages_changed([user.pk])
         return current
     if current is not None:
         current.status = MembershipStatus.ENDED
@@ -284,6 +286,7 @@ def membership_save(*, membership: Membership) -> Membership:
         ).exclude(pk=membership.pk)
         now = timezone.now()
         others.update(status=MembershipStatus.ENDED, ended_at=now)
+        learner_pages_changed([membership.user_id])
         membership.started_at = membership.started_at or now
     elif membership.status in (MembershipStatus.ENDED, MembershipStatus.DECLINED):
         membership.ended_at = membership.ended_at or timezone.now()

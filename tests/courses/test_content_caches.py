@@ -23,9 +23,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The session, the person (with their admin access and membership role, for the
-# "Admin" and "My team" links), the page, and the person's step completions,
-# enrolment and course completion (one query), and their reading time on the lesson.
-LESSON_PAGE_QUERIES = 5
+# "Admin" and "My team" links), the person's step completions, enrolment and course
+# completion (one query), and their reading time on the lesson. The page comes with
+# its remembered route.
+LESSON_PAGE_QUERIES = 4
 # The session, the person (as above), their enrolments, their step completions and
 # course completions (one query), assignments, and reading time per course.
 DASHBOARD_QUERIES = 6

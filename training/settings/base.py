@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What a signed-in person sends replaces their cached pages (learnercache).
+    "training.learnercache.LearnerChangesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Wagtail pages found from a remembered route (training/routecache.py).
     "training.routecache.RouteCacheMiddleware",

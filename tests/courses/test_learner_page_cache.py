@@ -1,0 +1,226 @@
+"""Learners' own pages (lesson pages, My learning) from the shared cache: served
+again only while nothing they show has changed, with a fresh reading-time token."""
+
+import datetime
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import PdfState
+from courses.models import LessonPage, StepCompletion
+from courses.services import assignment_create
+from courses.timing import token_opened_at
+from tests.factories import (
+    CertificateFactory,
+    OrganisationFactory,
+    UserFactory,
+    make_member,
+)
+from training import learnercache
+from training.learnercache import HIT_HEADER
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="time_token" value="([^"]+)"')
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def learner_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def lesson(course):
+    return LessonPage.objects.descendant_of(course).order_by("path").first()
+
+
+def _warm(client, url):
+    """Opens ``url`` until an answer is kept (one that sets the CSRF cookie is
+    not); returns the kept answer."""
+    built = client.get(url)
+    for _ in range(2):
+        response = client.get(url)
+        if response.get(HIT_HEADER) == "hit":
+            return built
+        built = response
+    raise AssertionError(f"{url} was never served from the cache")
+
+
+def test_a_lesson_page_comes_from_the_cache_with_a_fresh_token(
+    enrolled_client, enrolled, lesson
+):
+    built = _warm(enrolled_client, lesson.url)
+    again = enrolled_client.get(lesson.url)
+    assert again[HIT_HEADER] == "hit"
+    old, new = TOKEN.search(built.text).group(1), TOKEN.search(again.text).group(1)
+    assert old != new and new in again.text and old not in again.text
+    assert token_opened_at(new, user=enrolled, lesson_id=lesson.pk) >= (
+        token_opened_at(old, user=enrolled, lesson_id=lesson.pk)
+    )
+    assert again.text.replace(new, "") == built.text.replace(old, "")
+
+
+def test_the_csrf_token_of_a_cached_page_still_works(enrolled, lesson):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(enrolled)
+    _warm(client, lesson.url)
+    cached = client.get(lesson.url)
+    assert cached[HIT_HEADER] == "hit"  # kept by the first client-side token
+    response = client.post(
+        reverse("lesson_complete", args=[lesson.pk]),
+        {
+            "csrfmiddlewaretoken": CSRF.search(cached.text).group(1),
+            "time_token": TOKEN.search(cached.text).group(1),
+        },
+    )
+    assert response.status_code == 302
+    assert StepCompletion.objects.filter(user=enrolled, page=lesson).exists()
+
+
+def test_what_the_learner_sends_shows_at_once(enrolled_client, enrolled, lesson):
+    _warm(enrolled_client, lesson.url)
+    _warm(enrolled_client, "/my-learning/")
+    enrolled_client.post(reverse("lesson_complete", args=[lesson.pk]))
+    # The redirect's message is shown, fresh; then the page is kept again.
+    page = enrolled_client.get(lesson.url)
+    assert HIT_HEADER not in page
+    assert "Marked as complete" in page.text or "complete" in page.text.lower()
+    dashboard = enrolled_client.get("/my-learning/")
+    assert HIT_HEADER not in dashboard
+    assert "25%" in dashboard.text  # 1 of 4 lessons
+
+
+def test_a_manager_assigning_a_course_shows_on_my_learning(client, course):
+    org = OrganisationFactory(name="Northbrook Recovery Service")
+    learner = make_member(org)
+    client.force_login(learner)
+    _warm(client, "/my-learning/")
+    assert client.get("/my-learning/")[HIT_HEADER] == "hit"
+    assignment_create(
+        organisation=org,
+        users=[learner],
+        course=course,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    response = client.get("/my-learning/")
+    assert HIT_HEADER not in response
+    assert "Assigned by Northbrook Recovery Service" in response.text
+
+    _warm(client, "/my-learning/")
+    org.name = "Northbrook Recovery Partnership"
+    org.save()
+    assert "Assigned by Northbrook Recovery Partnership" in (
+        client.get("/my-learning/").text
+    )
+
+
+def test_a_certificate_made_ready_by_the_worker_shows_at_once(client, course):
+    learner = UserFactory()
+    certificate = CertificateFactory(user=learner, course=course)
+    certificate.pdf_state = PdfState.PENDING
+    certificate.save()
+    client.force_login(learner)
+    _warm(client, "/my-learning/")
+    assert client.get("/my-learning/")[HIT_HEADER] == "hit"
+    certificate.pdf_state = PdfState.READY
+    certificate.save(update_fields=["pdf_state"])
+    assert HIT_HEADER not in client.get("/my-learning/")
+
+
+def test_publishing_a_lesson_shows_at_once(
+    enrolled_client, lesson, django_capture_on_commit_callbacks
+):
+    _warm(enrolled_client, lesson.url)
+    lesson.title = "A retitled lesson"
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson.save_revision().publish()
+    response = enrolled_client.get(lesson.url)
+    assert HIT_HEADER not in response and "A retitled lesson" in response.text
+
+
+def test_joining_a_group_changes_the_header_at_once(enrolled_client, enrolled):
+    _warm(enrolled_client, "/my-learning/")
+    enrolled.groups.add(Group.objects.get(name="Trainers"))
+    response = enrolled_client.get("/my-learning/")
+    assert HIT_HEADER not in response and 'href="/admin/"' in response.text
+
+
+def test_no_one_else_and_no_other_session_gets_the_page(enrolled, lesson, course):
+    first = Client()
+    first.force_login(enrolled)
+    _warm(first, "/my-learning/")
+    other_session = Client()
+    other_session.force_login(enrolled)
+    other_session.get("/my-learning/")
+    assert HIT_HEADER not in other_session.get("/my-learning/")
+    someone = Client()
+    someone.force_login(UserFactory(full_name="Somebody Else"))
+    someone.get("/my-learning/")
+    response = someone.get("/my-learning/")
+    assert HIT_HEADER not in response and enrolled.full_name not in response.text
+
+
+def test_signing_out_ends_it(enrolled_client):
+    _warm(enrolled_client, "/my-learning/")
+    enrolled_client.post("/accounts/logout/")
+    assert enrolled_client.get("/my-learning/").status_code == 302
+
+
+def test_waiting_messages_are_never_skipped(enrolled_client, course):
+    _warm(enrolled_client, "/my-learning/")
+    # A message set for the next page (as enrolling sets one).
+    session = enrolled_client.session
+    session["_messages"] = '[["__json_message",0,25,"A message for the next page."]]'
+    session.save()
+    response = enrolled_client.get("/my-learning/")
+    assert HIT_HEADER not in response
+
+
+def test_turned_off_with_no_page_cache(enrolled_client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    enrolled_client.get("/my-learning/")
+    enrolled_client.get("/my-learning/")
+    assert HIT_HEADER not in enrolled_client.get("/my-learning/")
+
+
+def test_every_row_that_belongs_to_a_learner_is_accounted_for():
+    """A new model with a learner's rows must say whether cached pages show it."""
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    known = {
+        *learnercache.OWNED_BY,
+        *learnercache.OWNED_THROUGH,
+        *learnercache.NOT_SHOWN,
+        *learnercache.EVERYONE,
+    }
+    owned = set(learnercache.OWNED_BY) - {"training.User"}
+    missing = []
+    for model in apps.get_models():
+        if model._meta.app_label not in {
+            "training",
+            "courses",
+            "assessments",
+            "certificates",
+        }:
+            continue
+        for field in model._meta.concrete_fields:
+            target = getattr(field, "related_model", None)
+            if target is None or field.name in {"page_ptr", "question_ptr"}:
+                continue
+            if target is user_model:
+                belongs = field.name == "user"  # not owner, marker, revoked_by...
+            else:
+                belongs = target._meta.label in owned
+            if belongs and model._meta.label not in known:
+                missing.append(f"{model._meta.label}.{field.name}")
+    assert not missing
