@@ -215,6 +215,7 @@ def membership_request(
 def signup_confirm(*, user: User) -> User:
     """Activate an account whose holder followed the emailed link."""
     User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+    learner_pages_changed([user.pk])  # and the person kept with them
     user.is_active = True
     return user
 

@@ -224,3 +224,28 @@ def test_every_row_that_belongs_to_a_learner_is_accounted_for():
             if belongs and model._meta.label not in known:
                 missing.append(f"{model._meta.label}.{field.name}")
     assert not missing
+
+
+def test_a_kept_page_asks_the_database_only_for_the_session(
+    enrolled_client, lesson, django_assert_num_queries, settings
+):
+    settings.CONTENT_CACHE_SECONDS = 3600  # routes remembered, as in production
+    _warm(enrolled_client, lesson.url)
+    with django_assert_num_queries(1):  # the session (Redis in production)
+        assert enrolled_client.get(lesson.url)[HIT_HEADER] == "hit"
+
+
+def test_a_deactivated_account_is_signed_out_at_once(enrolled_client, enrolled):
+    _warm(enrolled_client, "/my-learning/")
+    enrolled.is_active = False
+    enrolled.save()
+    assert enrolled_client.get("/my-learning/").status_code == 302
+
+
+def test_a_confirmed_sign_up_is_read_afresh(client, db):
+    from training.services import signup_confirm
+
+    person = UserFactory(is_active=False)
+    versions_before = cache.get(f"{learnercache.LEARNER_PREFIX}{person.pk}")
+    signup_confirm(user=person)
+    assert cache.get(f"{learnercache.LEARNER_PREFIX}{person.pk}") != versions_before
