@@ -376,6 +376,42 @@ def certificates_render_requeue(*, stale_after: timedelta) -> int:
     return queued
 
 
+PDF_FOLDER = "certificates"
+
+
+def _stored_files(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored_files(storage, f"{folder}/{sub}")
+
+
+def certificate_files_orphaned_delete(*, older_than: timedelta, now=None) -> list[str]:
+    """Delete certificate PDF files that no certificate points to: a render killed
+    after writing its file but before saving its row, or a replaced file whose
+    deletion after commit was cut off. Only files older than ``older_than`` (a
+    render in progress has written its file and not yet saved its row). Returns
+    the names deleted."""
+    storage = Certificate._meta.get_field("pdf").storage
+    cutoff = (now or timezone.now()) - older_than
+    kept = set(
+        Certificate.objects.exclude(pdf="").values_list("pdf", flat=True).iterator()
+    )
+    deleted = []
+    for name in _stored_files(storage, PDF_FOLDER):
+        if name in kept or storage.get_modified_time(name) >= cutoff:
+            continue
+        storage.delete(name)
+        deleted.append(name)
+    if deleted:
+        log_.warning("Deleted %s certificate files no certificate uses", len(deleted))
+    return deleted
+
+
 def certificates_expire(*, now=None) -> int:
     """Record certificates that have expired and email each holder, once.
 

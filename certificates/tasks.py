@@ -59,6 +59,15 @@ def certificates_render_pending() -> int:
 
 
 @task()
+def certificate_files_clean() -> int:
+    """Scheduled: delete PDF files left by renders cut off before their row was
+    saved (an hour old at least)."""
+    return len(
+        services.certificate_files_orphaned_delete(older_than=timedelta(hours=1))
+    )
+
+
+@task()
 def status_list_publish_task(*, number: int) -> None:
     """Re-sign one status list after a revocation or reissue has committed."""
     credentials.status_list_publish(number=number)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from certificates import services, tasks
@@ -160,3 +161,31 @@ def test_the_scheduler_enqueues_every_scheduled_task(db, settings):
     CertificateFactory(user=holder, expires_at=timezone.now() - timedelta(days=1))
     call_command("run_scheduler", "--once")
     assert [m.to for m in mail.outbox] == [[holder.email]]
+
+
+def test_files_left_by_killed_renders_are_deleted_and_nothing_else(
+    course, django_capture_on_commit_callbacks
+):
+    learner = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        _complete(learner, course)
+    certificate = Certificate.objects.get(user=learner)
+    assert certificate.pdf_state == PdfState.READY
+    storage = certificate.pdf.storage
+    folder = certificate.pdf.name.rsplit("/", 1)[0]
+    orphan = storage.save(f"{folder}/left-by-a-killed-render.pdf", ContentFile(b"%"))
+    hour = timedelta(hours=1)
+
+    # Written just now: perhaps a render still running, whose row is not saved yet.
+    assert services.certificate_files_orphaned_delete(older_than=hour) == []
+    later = timezone.now() + 2 * hour
+    deleted = services.certificate_files_orphaned_delete(older_than=hour, now=later)
+    # (Files of earlier tests' rolled-back certificates may go too.)
+    assert orphan in deleted and certificate.pdf.name not in deleted
+    assert not storage.exists(orphan)
+    certificate.refresh_from_db()
+    assert certificate.pdf.read().startswith(b"%PDF-")
+
+
+def test_the_daily_clean_up_task_runs(db):
+    assert tasks.certificate_files_clean.call() == 0

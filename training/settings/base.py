@@ -316,6 +316,8 @@ SCHEDULED_TASKS = [
     {"task": "certificates.tasks.certificates_render_pending", "every": 60},
     # Status lists carry a validUntil; re-sign them well before it passes.
     {"task": "certificates.tasks.status_lists_refresh", "every": 24 * 3600},
+    # PDF files a killed render wrote without saving its row: deleted once a day.
+    {"task": "certificates.tasks.certificate_files_clean", "every": 24 * 3600},
 ]
 # A failed certificate render is tried this many times in all, a minute apart,
 # before it is shown to administrators as failed.
