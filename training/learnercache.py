@@ -128,20 +128,13 @@ def connect_signals() -> None:
     from django.contrib.auth.models import Group
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    for label in (*OWNED_BY, *OWNED_THROUGH):
-        model = apps.get_model(label)
+    receivers = dict.fromkeys((*OWNED_BY, *OWNED_THROUGH), _owner_changed)
+    receivers.update(dict.fromkeys(EVERYONE, everyone_pages_changed))
+    for label, receiver in receivers.items():
         for signal, name in ((post_save, "save"), (post_delete, "delete")):
             signal.connect(
-                _owner_changed,
-                sender=model,
-                dispatch_uid=f"learnercache-{label}-{name}",
-            )
-    for label in EVERYONE:
-        model = apps.get_model(label)
-        for signal, name in ((post_save, "save"), (post_delete, "delete")):
-            signal.connect(
-                everyone_pages_changed,
-                sender=model,
+                receiver,
+                sender=apps.get_model(label),
                 dispatch_uid=f"learnercache-{label}-{name}",
             )
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
