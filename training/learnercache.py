@@ -3,7 +3,7 @@
 A learner opens their dashboard and lessons far more often than anything on them
 changes, and each answer costs their progress, reading time and a render. Pages
 that opt in (``learner_page``) are kept in the cache (Redis in production, shared
-by every server) per session and address for ``PAGE_CACHE_SECONDS``.
+by every server) per learner and address for ``PAGE_CACHE_SECONDS``.
 
 Correctness. An entry is used only while three versions are what they were when
 it was built:
@@ -17,18 +17,21 @@ it was built:
 
 Each version is replaced at once (so a transaction reads its own changes) and
 again after commit (so nothing built from the data before the commit is served
-after it). The key holds the session (a new sign-in starts afresh), the CSRF
-cookie (the page's CSRF token stays valid for it) and the date (due dates,
-"overdue"). A request with messages waiting is never served from the cache, and
-an answer that is not a plain 200, sets a cookie or changes the session is never
-kept. What must differ per answer (a lesson's signed "page opened" token) is made
-fresh each time (``parts``).
+after it). The key holds the learner, the address and the date (due dates,
+"overdue"), so a learner has at most one entry per page; an address with a query
+string is never kept (the pages read none, and one entry per string would let
+anyone fill the cache). A request with messages waiting is never served from the
+cache, and an answer that is not a plain 200, sets a cookie or changes the session
+is never kept. What must differ per answer is made fresh each time: the CSRF token
+(the browser's own, from its CSRF cookie) and what the page names in ``parts`` (a
+lesson's signed "page opened" token).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -36,6 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from .pagecache import VERSION_KEY as CONTENT_VERSION_KEY
@@ -46,6 +50,11 @@ LEARNER_PREFIX = "learnercache:learner:"
 ENTRY_PREFIX = "learnercache:page:"
 PERSON_PREFIX = "learnercache:person:"
 HIT_HEADER = "X-Learner-Cache"
+#: Where a page carries its CSRF token: its forms, and the attribute its scripts
+#: read. A kept page gets the token of whoever it is served to.
+CSRF_TOKEN = re.compile(
+    rb'(?:name="csrfmiddlewaretoken" value|data-csrf)="([A-Za-z0-9]{64})"'
+)
 
 #: Rows that belong to one learner, and the attribute that names them (no query).
 OWNED_BY = {
@@ -192,9 +201,11 @@ def _versions(user_id) -> tuple[str, str, str] | None:
 def _eligible(request) -> bool:
     if page_cache_seconds() <= 0 or request.method != "GET":
         return False
+    if request.META.get("QUERY_STRING"):
+        return False  # the pages read none; one entry per string would fill the cache
     if getattr(request, "is_preview", False):
         return False
-    if not request.user.is_authenticated or not request.session.session_key:
+    if not request.user.is_authenticated:
         return False
     return "messages" not in request.COOKIES and "_messages" not in request.session
 
@@ -203,20 +214,12 @@ def _entry_key(request) -> str:
     raw = "|".join(
         (
             request.get_host(),
-            request.get_full_path(),
-            request.session.session_key,
-            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+            request.path,
+            str(request.user.pk),
             timezone.localdate().isoformat(),
         )
     )
     return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _csrf_cookie_kept(request) -> bool:
-    """Whether the page's CSRF token was made from the CSRF cookie the browser
-    sent (and so stays valid with it), not from a new one this answer sets."""
-    sent = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    return bool(sent) and request.META.get("CSRF_COOKIE", sent) == sent
 
 
 def _storable(request, response) -> bool:
@@ -224,7 +227,6 @@ def _storable(request, response) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and _csrf_cookie_kept(request)
         and not request.session.modified
         and "no-store" not in response.get("Cache-Control", "")
     )
@@ -250,12 +252,17 @@ def learner_page(
     key = _entry_key(request)
     entry = cache.get(key)
     if entry is not None and entry[0] == versions:
-        _, status, headers, content, stored_parts = entry
+        _, status, headers, content, stored_parts, csrf_tokens = entry
         if stored_parts:
             fresh = parts(None) if parts else {}
             for name, old in stored_parts.items():
                 if name in fresh:
                     content = content.replace(old.encode(), fresh[name].encode())
+        if csrf_tokens:
+            # This browser's token (its own CSRF cookie, or a new one this answer sets).
+            token = get_token(request).encode()
+            for old in csrf_tokens:
+                content = content.replace(old, token)
         response = HttpResponse(content, status=status, headers=headers)
         response[HIT_HEADER] = "hit"
         return response
@@ -270,9 +277,17 @@ def learner_page(
             if name.lower() not in {"set-cookie", "content-length"}
         ]
         stored_parts = parts(context) if parts else {}
+        csrf_tokens = tuple(set(CSRF_TOKEN.findall(response.content)))
         cache.set(
             key,
-            (versions, response.status_code, headers, response.content, stored_parts),
+            (
+                versions,
+                response.status_code,
+                headers,
+                response.content,
+                stored_parts,
+                csrf_tokens,
+            ),
             timeout=page_cache_seconds(),
         )
     return response

@@ -11,7 +11,8 @@ one, or saving a site or a site setting, sets a new version (at once, and again 
 commit), so every server stops serving old entries at once. A
 request from someone signed in (a session cookie) or with messages waiting is never
 served from the cache, nor is any answer that sets a cookie, used a CSRF token or is
-not a plain 200.
+not a plain 200, nor any address with a query string (no page reads one, and an
+entry per string would let anyone fill the cache).
 """
 
 from __future__ import annotations
@@ -112,7 +113,14 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         seconds = page_cache_seconds()
-        if seconds <= 0 or request.method != "GET" or not is_anonymous_request(request):
+        if (
+            seconds <= 0
+            or request.method != "GET"
+            # No page that opts in reads a query string; keeping one answer per
+            # string would let anyone fill the cache (and push out rate limits).
+            or request.META.get("QUERY_STRING")
+            or not is_anonymous_request(request)
+        ):
             return self.get_response(request)
         key = _key(request)
         # One round trip: the current version and this page's entry.

@@ -51,6 +51,12 @@ def test_signed_in_visitors_never_get_the_anonymous_copy(
     assert b"Sign in to enrol" not in response.content
 
 
+def test_an_address_with_a_query_string_is_never_cached(client, course, page_cache):
+    for _ in range(3):
+        response = client.get(f"{course.url}?filler=1")
+        assert response.status_code == 200 and HIT_HEADER not in response
+
+
 def test_pages_that_did_not_opt_in_are_never_cached(client, home, page_cache):
     client.get("/accounts/login/")
     assert HIT_HEADER not in client.get("/accounts/login/")
