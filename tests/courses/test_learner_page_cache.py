@@ -88,6 +88,11 @@ def test_a_page_kept_for_one_browser_carries_another_browsers_csrf_token(
     theirs = CSRF.search(cached.text).group(1)
     assert theirs != CSRF.search(kept.text).group(1)
     assert f'data-csrf="{theirs}"' in cached.text
+    # No token made for the first browser is left anywhere in the page.
+    for token in re.findall(
+        r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])", kept.text
+    ):
+        assert token not in cached.text
     response = other.post(
         reverse("lesson_complete", args=[lesson.pk]),
         {"csrfmiddlewaretoken": theirs, "time_token": TOKEN.search(cached.text)[1]},
