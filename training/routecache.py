@@ -3,16 +3,16 @@
 Wagtail finds the page for an address by walking the tree: a query for the Site,
 then a query per level and another for each page's specific type. For a page that
 answers a plain GET, this remembers per host and path the Site (with its root paths)
-and the page's id and type, under the version of ``training.pagecache``, which any
-change to pages, view restrictions or sites replaces on every server at once.
+and the page, under the version of ``training.pagecache``, which any change to
+pages, view restrictions or sites replaces on every server at once.
 
 The entry holds the page as it was read, under the same version, which saving,
 publishing, unpublishing, moving or deleting any page replaces; it is used only
 when that page is live and at that address; otherwise Wagtail routes as usual.
 Wagtail's own checks (view restrictions, ``before_serve_page`` hooks) run on every
 request either way; the list of view restrictions over the page comes with the
-entry. Pages whose type
-answers paths itself (an overridden ``route``) are never remembered.
+entry. Pages whose type answers paths itself (an overridden ``route``) are never
+remembered.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def route_prime(request, path: str) -> None:
         url_path = site.root_page.url_path + "".join(
             f"{component}/" for component in _components(path)
         )
-        if page is not None and page.live and page.url_path == url_path:
+        if page.live and page.url_path == url_path:
             _use_site(request, entry)
             restrictions = entry["restrictions"]
             # Wagtail checks them on every request: from the entry, which a change
