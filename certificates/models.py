@@ -177,6 +177,10 @@ class Certificate(models.Model):
     # holder (once).
     expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Learner records, not content: keep them out of Wagtail's reference index
+    # (each save would otherwise queue a reference-index task for the worker).
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-issued_at", "-pk"]
         constraints = [

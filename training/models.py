@@ -252,6 +252,9 @@ class Membership(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    # Learner records, not content: keep them out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
