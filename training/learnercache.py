@@ -15,16 +15,16 @@ it was built:
   services that write many rows at once (``learner_pages_changed``) replace it;
 - one version for every learner: organisations, groups and permissions.
 
-Each version is replaced at once (so a transaction reads its own changes) and
-again after commit (so nothing built from the data before the commit is served
-after it). The key holds the learner, the address and the date (due dates,
-"overdue"), so a learner has at most one entry per page; an address with a query
-string is never kept (the pages read none, and one entry per string would let
-anyone fill the cache). A request with messages waiting is never served from the
-cache, and an answer that is not a plain 200, sets a cookie or changes the session
-is never kept. What must differ per answer is made fresh each time: the CSRF token
-(the browser's own, from its CSRF cookie) and what the page names in ``parts`` (a
-lesson's signed "page opened" token).
+Each version is replaced at once (so a transaction reads its own changes) and again
+after commit, once however many rows the transaction wrote (so nothing built from
+the data before the commit is served after it). The key holds the learner, the
+address and the date (due dates, "overdue"), so a learner has at most one entry per
+page; an address with a query string is never kept (the pages read none, and one
+entry per string would let anyone fill the cache). A request with messages waiting
+is never served from the cache, and an answer that is not a plain 200, sets a cookie
+or changes the session is never kept. What must differ per answer is made fresh each
+time: the CSRF token (the browser's own, from its CSRF cookie) and what the page
+names in ``parts`` (a lesson's signed "page opened" token).
 """
 
 from __future__ import annotations
@@ -98,11 +98,38 @@ def _replace(keys: Iterable[str]) -> None:
     cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
 
+class _AfterCommit:
+    """The versions a transaction replaces once it commits: one callback per
+    transaction, however many of the learners' rows it writes."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self) -> None:
+        _replace(sorted(self.keys))
+
+
 def _replace_now_and_after_commit(keys: list[str]) -> None:
     if not keys:
         return
     _replace(keys)
-    transaction.on_commit(functools.partial(_replace, keys), robust=True)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # committed already: replaced once is enough
+    # The callback this transaction (or a savepoint of it still open) queued
+    # before; one dropped with a savepoint rolled back is no longer listed.
+    pending = next(
+        (
+            callback
+            for _, callback, _ in connection.run_on_commit
+            if isinstance(callback, _AfterCommit)
+        ),
+        None,
+    )
+    if pending is None:
+        pending = _AfterCommit()
+        transaction.on_commit(pending, robust=True)
+    pending.keys.update(keys)
 
 
 def learner_pages_changed(user_ids: Iterable) -> None:

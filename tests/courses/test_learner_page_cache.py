@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -281,3 +282,63 @@ def test_a_query_string_is_never_kept(enrolled_client):
     for _ in range(3):
         response = enrolled_client.get("/my-learning/?filler=1")
         assert response.status_code == 200 and HIT_HEADER not in response
+
+
+def test_learner_records_stay_out_of_the_reference_index():
+    """Wagtail's reference index is for content ("where is this image used"):
+    indexing learners' rows would queue a task for the worker on every save of
+    one, a certificate issued or rendered, a membership started."""
+    from wagtail.models import ReferenceIndex
+
+    records = [
+        *learnercache.OWNED_BY,
+        *learnercache.OWNED_THROUGH,
+        *learnercache.NOT_SHOWN,
+    ]
+    indexed = [
+        label
+        for label in records
+        if label != "training.User" and ReferenceIndex.is_indexed(apps.get_model(label))
+    ]
+    assert not indexed
+
+
+def _version(user_id):
+    return cache.get(f"{learnercache.LEARNER_PREFIX}{user_id}")
+
+
+def test_a_transaction_replaces_versions_at_each_write_and_once_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    one, two = 1001, 1002  # learners' ids: no rows written before
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        learnercache.learner_pages_changed([one])
+        after_first = _version(one)
+        learnercache.learner_pages_changed([one, two])
+        assert _version(one) != after_first  # each write, at once
+        learnercache.learner_pages_changed([two])
+    replacing = [c for c in callbacks if isinstance(c, learnercache._AfterCommit)]
+    assert len(replacing) == 1
+    before = _version(one), _version(two)
+    replacing[0]()
+    assert _version(one) not in before and _version(two) not in before
+
+
+def test_a_write_after_a_savepoint_rolled_back_is_still_replaced_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    one, two = 1001, 1002
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                learnercache.learner_pages_changed([one])
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        learnercache.learner_pages_changed([two])
+    replacing = [c for c in callbacks if isinstance(c, learnercache._AfterCommit)]
+    # The callback queued in the savepoint went with it; the write after it
+    # queued its own.
+    assert [sorted(c.keys) for c in replacing] == [
+        [f"{learnercache.LEARNER_PREFIX}{two}"]
+    ]
