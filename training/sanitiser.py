@@ -7,6 +7,7 @@ into a setting) goes through ``clean_html`` before it is stored or shown, and
 """
 
 import html
+import re
 import unicodedata
 
 import bleach
@@ -39,11 +40,24 @@ def safe_html(html: str | None) -> SafeString:
     return mark_safe(clean_html(html))  # noqa: S308 - output of the allow-list above
 
 
+#: What the HTML parser reads or rewrites: tags, entities, and the characters it
+#: replaces or normalises (control characters but tab and newline, carriage
+#: returns, surrogates and noncharacters).
+_MARKUP_OR_PARSER_CHANGES = re.compile(
+    "[<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef]"
+    "|[\ufffe\uffff\U0001fffe-\U0010ffff]"
+)
+
+
 def plain_text(text: str | None) -> str:
     """Text with every tag removed, for places that take no markup (PDFs, names).
 
     Entities are decoded again, so the result is raw text for a template to escape.
+    Text with nothing the parser would read as markup (most names and titles) is
+    returned as it is, without parsing.
     """
+    if text and not _MARKUP_OR_PARSER_CHANGES.search(text):
+        return text
     return html.unescape(
         bleach.clean(text or "", tags=set(), strip=True, strip_comments=True)
     )

@@ -1,3 +1,8 @@
+import html
+
+import bleach
+import pytest
+
 from training.sanitiser import clean_html, plain_text
 
 
@@ -24,3 +29,27 @@ def test_plain_text_keeps_words_only():
 
 def test_plain_text_is_not_escaped_twice():
     assert plain_text("Tom & Jerry <b>x</b>") == "Tom & Jerry x"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zoë Ó Briain",  # nothing to parse: returned as it is
+        'Mary-Jane O\'Neill "MJ"',
+        "Keyworker\tgroup\nfacilitator",
+        "a\r\nb",  # the parser's newline normalisation
+        "bell\x07 and form\x0c feed",  # control characters it replaces
+        "C1\x85 and DEL\x7f",
+        "nonchar\ufdd0 \uffff \U0010fffe",
+        "😀 ok",
+        "5 > 3 && 2 < 4",
+        "&amp;lt;b&amp;gt;",
+        "<!-- note --> kept",
+    ],
+)
+def test_plain_text_is_what_the_parser_gives(text):
+    """The short cut for text with nothing to parse gives what parsing would."""
+    parsed = html.unescape(
+        bleach.clean(text, tags=set(), strip=True, strip_comments=True)
+    )
+    assert plain_text(text) == parsed
