@@ -8,6 +8,8 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from courses.signals import (
             completion_extending,
             course_completed,
@@ -15,6 +17,7 @@ class CertificatesConfig(AppConfig):
             course_page_sections,
             dashboard_extending,
         )
+        from training.pagecache import page_cache_clear
         from training.signals import personal_data_export
 
         from . import checks  # noqa: F401 - registers the system checks
@@ -25,6 +28,7 @@ class CertificatesConfig(AppConfig):
             refresher_again_section,
             revoke_on_completion_withdrawn,
         )
+        from .models import CourseCertificateSettings
         from .selectors import personal_data
 
         course_completed.connect(
@@ -43,6 +47,14 @@ class CertificatesConfig(AppConfig):
             revoke_on_completion_withdrawn,
             dispatch_uid="certificates.revoke_on_completion_withdrawn",
         )
+        # A course's signatory is read from the content cache with the site's
+        # issuer settings (``selectors.issuer_for_course``).
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                page_cache_clear,
+                sender=CourseCertificateSettings,
+                dispatch_uid=f"certificates.signatory-{name}",
+            )
         course_page_sections.connect(
             refresher_again_section, dispatch_uid="certificates.refresher_again"
         )

@@ -18,6 +18,11 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from courses.models import CoursePage
+from training.pagecache import (
+    content_cache_seconds,
+    versioned_get_many,
+    versioned_set_many,
+)
 
 from .addresses import configured_base_url, served_base_url
 from .codes import MAX_INPUT_LENGTH, code_display, code_normalise
@@ -45,14 +50,33 @@ from .signing import (
 @dataclass(frozen=True)
 class Issuer:
     """Who a new certificate for a course is issued by, from the site settings and
-    the course's own signatory if it has one."""
+    the course's own signatory if it has one (images by id: a certificate keeps
+    a reference to them)."""
 
     organisation_name: str
     signatory_name: str
     signatory_role: str
-    logo: object | None
-    signature_image: object | None
+    logo_id: int | None
+    signature_image_id: int | None
     base_url: str
+
+
+@dataclass(frozen=True)
+class _IssuerSettings:
+    """What the settings say for a course's certificates, kept under the content
+    version: site and site-setting saves replace it (``training.pagecache``), and
+    so do course signatories and images (``certificates.apps``)."""
+
+    organisation_name: str
+    signatory_name: str
+    signatory_role: str
+    logo_id: int | None
+    signature_image_id: int | None
+    public_base_url: str
+    site_root_url: str
+
+
+ISSUER_KEY_PREFIX = "certificates:issuer:"
 
 
 def _site_for(course: CoursePage | None) -> Site | None:
@@ -60,41 +84,67 @@ def _site_for(course: CoursePage | None) -> Site | None:
     return site or Site.objects.filter(is_default_site=True).first()
 
 
-def issuer_for_course(*, course: CoursePage | None) -> Issuer:
+def _issuer_settings_read(course: CoursePage | None) -> _IssuerSettings:
     site = _site_for(course)
     issuer = (
         CertificateIssuerSettings.for_site(site)
         if site is not None
         else CertificateIssuerSettings(organisation_name="ADVANCE training programme")
     )
-    override = None
-    if course is not None:
-        override = (
-            CourseCertificateSettings.objects.filter(course=course)
-            .select_related("signature_image")
-            .first()
-        )
+    override = (
+        CourseCertificateSettings.objects.filter(course=course).first()
+        if course is not None
+        else None
+    )
     signatory_name = issuer.signatory_name
     signatory_role = issuer.signatory_role
-    signature_image = issuer.signature_image
+    signature_image_id = issuer.signature_image_id
     if override is not None and override.signatory_name:
         signatory_name = override.signatory_name
         signatory_role = override.signatory_role
-        signature_image = override.signature_image
+        signature_image_id = override.signature_image_id
     elif override is not None and override.signature_image_id:
-        signature_image = override.signature_image
-    base_url = (
-        issuer.public_base_url
-        or served_base_url()
-        or configured_base_url()
-        or (site.root_url if site else "")
-    )
-    return Issuer(
+        signature_image_id = override.signature_image_id
+    return _IssuerSettings(
         organisation_name=issuer.organisation_name,
         signatory_name=signatory_name,
         signatory_role=signatory_role,
-        logo=issuer.logo,
-        signature_image=signature_image,
+        logo_id=issuer.logo_id,
+        signature_image_id=signature_image_id,
+        public_base_url=issuer.public_base_url or "",
+        site_root_url=site.root_url if site else "",
+    )
+
+
+def _issuer_settings(course: CoursePage | None) -> _IssuerSettings:
+    seconds = content_cache_seconds()
+    if seconds <= 0:
+        return _issuer_settings_read(course)
+    key = f"{ISSUER_KEY_PREFIX}{course.pk if course is not None else 0}"
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    value = _issuer_settings_read(course)
+    versioned_set_many(version, {key: value}, seconds)
+    return value
+
+
+def issuer_for_course(*, course: CoursePage | None) -> Issuer:
+    """The issuer of a new certificate for ``course``: from the cache when the
+    content has not changed since it was read."""
+    found = _issuer_settings(course)
+    base_url = (
+        found.public_base_url
+        or served_base_url()
+        or configured_base_url()
+        or found.site_root_url
+    )
+    return Issuer(
+        organisation_name=found.organisation_name,
+        signatory_name=found.signatory_name,
+        signatory_role=found.signatory_role,
+        logo_id=found.logo_id,
+        signature_image_id=found.signature_image_id,
         base_url=base_url.rstrip("/"),
     )
 

@@ -97,8 +97,8 @@ def _issuer_fields(*, issuer, code: str) -> dict:
         "issuer_name": _plain(issuer.organisation_name, limit=200),
         "signatory_name": _plain(issuer.signatory_name, limit=150),
         "signatory_role": _plain(issuer.signatory_role, limit=150),
-        "logo": issuer.logo,
-        "signature_image": issuer.signature_image,
+        "logo_id": issuer.logo_id,
+        "signature_image_id": issuer.signature_image_id,
         "verify_url": verify_url_for(code=code, base_url=issuer.base_url),
         "issued_at": timezone.now(),
     }
@@ -124,12 +124,19 @@ def certificate_issue(*, completion: CourseCompletion) -> Certificate:
     the current certificate per completion catches anything that slips past (SQLite).
     Returns the completion's current certificate, new or existing.
     """
-    completion = (
-        # Lock only the completion row, not the learner's or the course's.
-        CourseCompletion.objects.select_for_update(of=("self",))
-        .select_related("user", "course")
-        .get(pk=completion.pk)
+    # Lock only the completion row, not the learner's or the course's. A
+    # completion this request has just recorded carries both already.
+    carried = all(
+        CourseCompletion._meta.get_field(name).is_cached(completion)
+        for name in ("user", "course")
     )
+    query = CourseCompletion.objects.select_for_update(of=("self",))
+    if not carried:
+        query = query.select_related("user", "course")
+    locked = query.get(pk=completion.pk)
+    if carried:
+        locked.user, locked.course = completion.user, completion.course
+    completion = locked
     existing = _current(Certificate.objects.filter(completion=completion)).first()
     if existing is not None:
         return existing

@@ -7,8 +7,9 @@ cache (Redis in production, shared by every server) for ``PAGE_CACHE_SECONDS``.
 
 Correctness: every entry carries the cache "version" current when it was made, and
 publishing, unpublishing, moving, saving or deleting a page, changing who may view
-one, or saving a site or a site setting, sets a new version (at once, and again after
-commit), so every server stops serving old entries at once. A
+one, saving or deleting an image or a document, or saving a site or a site setting,
+sets a new version (at once, and again after commit), so every server stops serving
+old entries at once. A
 request from someone signed in (a session cookie) or with messages waiting is never
 served from the cache, nor is any answer that sets a cookie, used a CSRF token or is
 not a plain 200, nor any address with a query string (no page reads one, and an
@@ -181,12 +182,18 @@ def connect_signals() -> None:
         page_cache_clear, sender="wagtailcore.Site", dispatch_uid="pagecache-site-del"
     )
     # Who may view a page: a restriction added later must reach every cached copy.
-    for signal, name in ((post_save, "save"), (post_delete, "delete")):
-        signal.connect(
-            page_cache_clear,
-            sender="wagtailcore.PageViewRestriction",
-            dispatch_uid=f"pagecache-restriction-{name}",
-        )
+    # Images and documents: pages show their renditions, titles and links.
+    for sender in (
+        "wagtailcore.PageViewRestriction",
+        "wagtailimages.Image",
+        "wagtaildocs.Document",
+    ):
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                page_cache_clear,
+                sender=sender,
+                dispatch_uid=f"pagecache-{sender}-{name}",
+            )
 
     m2m_changed.connect(
         page_cache_clear,

@@ -186,8 +186,9 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 # How long an anonymous public page (catalogue, course, module, standard page) is
-# served from the cache. Publishing, unpublishing, moving or deleting a page, or
-# saving a site setting, empties it at once; 0 turns the page cache off.
+# served from the cache. Publishing, unpublishing, moving or deleting a page, an
+# image or document saved or deleted, or a site setting saved, empties it at once;
+# 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # How long routes, course outlines and rendered lesson bodies are kept in the cache
 # for everyone (signed in too). Each entry carries the page cache's version, so any
