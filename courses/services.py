@@ -29,7 +29,12 @@ from .models import (
     ReflectionAnswer,
     StepCompletion,
 )
-from .selectors import CourseProgress, course_progress, lesson_seconds
+from .selectors import (
+    CourseProgress,
+    course_progress,
+    lesson_seconds,
+    step_course_progress,
+)
 from .signals import course_completed, course_completion_withdrawn
 from .timing import (
     BEAT_MAX_SECONDS,
@@ -89,7 +94,7 @@ def _add_months(moment: datetime, months: int) -> datetime:
 
 
 def _require_open(*, user, lesson: LessonPage):
-    progress = course_progress(course=lesson.course(), user=user)
+    progress = step_course_progress(step=lesson, user=user)
     if not progress.enrolled:
         raise PermissionDenied("Enrol on the course to open its lessons.")
     step = progress.step(lesson.pk)
