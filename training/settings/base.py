@@ -182,7 +182,7 @@ CACHES = {
 if os.environ.get("REDIS_URL"):
     # Shared by every server process, so rate limits and revocations hold everywhere.
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "training.rediscache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
 # How long an anonymous public page (catalogue, course, module, standard page) is

@@ -24,7 +24,7 @@ if os.environ.get("REDIS_URL"):
         _redis_url, _redis_db = os.environ["REDIS_URL"].rstrip("/"), "0"
     _xdist_index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "training.rediscache.RedisCache",
         "LOCATION": f"{_redis_url}/{int(_redis_db) + _xdist_index}",
     }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
