@@ -219,12 +219,6 @@ def person(user_id, load: Callable[[], object | None]):
     return user
 
 
-def _versions(user_id) -> tuple[str, str, str] | None:
-    """The three versions a page is checked against, made when missing."""
-    keys = [CONTENT_VERSION_KEY, EVERYONE_KEY, _learner_key(user_id)]
-    return _versions_of(keys, cache.get_many(keys))
-
-
 def _eligible(request) -> bool:
     if page_cache_seconds() <= 0 or request.method != "GET":
         return False
@@ -260,6 +254,35 @@ def _storable(request, response) -> bool:
 
 
 Parts = Callable[[object | None], dict[str, str]]
+PREFETCHED = "_learnercache_prefetched"
+
+
+def prefetch_keys(request) -> list[str]:
+    """What ``learner_page`` reads for ``request`` (its entry first, then the
+    versions), for a step before it to read in its own round trip; none when
+    no page would be kept for it."""
+    if not _eligible(request):
+        return []
+    return [
+        _entry_key(request),
+        CONTENT_VERSION_KEY,
+        EVERYONE_KEY,
+        _learner_key(request.user.pk),
+    ]
+
+
+def prefetched(request, keys: list[str], found: dict) -> None:
+    """Values of ``prefetch_keys(request)`` read earlier in this request."""
+    if keys:
+        setattr(request, PREFETCHED, (keys, found))
+
+
+def _prefetched_for(request, keys: list[str]) -> dict:
+    """The values of ``keys``: as read earlier in this request (once), else now."""
+    earlier = request.__dict__.pop(PREFETCHED, None)
+    if earlier is not None and earlier[0] == keys:
+        return dict(earlier[1])
+    return cache.get_many(keys)
 
 
 def learner_page(
@@ -273,11 +296,14 @@ def learner_page(
     them in an answer from the cache."""
     if not _eligible(request):
         return build()
-    versions = _versions(request.user.pk)
+    # The entry and the three versions it is checked against, in one round trip
+    # (the versions are made when missing), or read already by the route cache.
+    key, *version_keys = prefetch_keys(request)
+    found = _prefetched_for(request, [key, *version_keys])
+    entry = found.pop(key, None)
+    versions = _versions_of(version_keys, found)
     if versions is None:
         return build()
-    key = _entry_key(request)
-    entry = cache.get(key)
     if entry is not None and entry[0] == versions:
         _, status, headers, content, stored_parts, csrf_tokens = entry
         if stored_parts:

@@ -72,15 +72,31 @@ def content_cache_seconds() -> int:
 def versioned_get_many(keys: list[str]) -> tuple[str | None, dict]:
     """The current version and those of ``keys`` whose entries were stored under it,
     in one round trip to the cache."""
-    found = cache.get_many([VERSION_KEY, *keys])
-    version = found.pop(VERSION_KEY, None)
+    version, found, _ = versioned_get_many_with(keys, [])
+    return version, found
+
+
+def versioned_get_many_with(
+    keys: list[str], other_keys: list[str]
+) -> tuple[str | None, dict, dict]:
+    """``versioned_get_many(keys)``, and in the same round trip the values of
+    ``other_keys`` as they are (for a later step of the same request)."""
+    found = cache.get_many([VERSION_KEY, *keys, *other_keys])
+    others = {key: found[key] for key in other_keys if key in found}
+    version = found.get(VERSION_KEY)
     if version is None:
-        return None, {}
-    return version, {
-        key: entry[1]
-        for key, entry in found.items()
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version
-    }
+        return None, {}, others
+    return (
+        version,
+        {
+            key: entry[1]
+            for key in keys
+            if isinstance(entry := found.get(key), tuple)
+            and len(entry) == 2
+            and entry[0] == version
+        },
+        others,
+    )
 
 
 def versioned_set_many(version: str | None, values: dict, timeout: int) -> None:

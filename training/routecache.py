@@ -12,7 +12,9 @@ when that page is live and at that address; otherwise Wagtail routes as usual.
 Wagtail's own checks (view restrictions, ``before_serve_page`` hooks) run on every
 request either way; the list of view restrictions over the page comes with the
 entry. Pages whose type answers paths itself (an overridden ``route``) are never
-remembered.
+remembered. The same round trip to the cache reads what ``training.learnercache``
+will look for (a learner's kept page and its versions), so a lesson served from it
+costs one read after the session and the person.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
-from .pagecache import content_cache_seconds, versioned_get_many, versioned_set_many
+from .learnercache import prefetch_keys, prefetched
+from .pagecache import (
+    content_cache_seconds,
+    versioned_get_many,
+    versioned_get_many_with,
+    versioned_set_many,
+)
 
 SITE_PREFIX = "routecache:site:"
 ROUTE_PREFIX = "routecache:route:"
@@ -102,7 +110,10 @@ def route_prime(request, path: str) -> None:
     if seconds <= 0 or hasattr(request, "_wagtail_route_for_request"):
         return
     key = ROUTE_PREFIX + _digest(*_host(request), path)
-    version, found = versioned_get_many([key])
+    # A learner's kept page is looked up in the same round trip.
+    learner_keys = prefetch_keys(request)
+    version, found, learner_found = versioned_get_many_with([key], learner_keys)
+    prefetched(request, learner_keys, learner_found)
     entry = found.get(key)
     if entry is not None:
         page = entry["page"]

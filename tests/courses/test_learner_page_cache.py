@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -260,6 +260,32 @@ def test_a_kept_page_asks_the_database_only_for_the_session(
     _warm(enrolled_client, lesson.url)
     with django_assert_num_queries(1):  # the session (Redis in production)
         assert enrolled_client.get(lesson.url)[HIT_HEADER] == "hit"
+
+
+def test_a_kept_lesson_page_reads_the_cache_twice_after_the_session(
+    enrolled_client, lesson, settings, monkeypatch
+):
+    """The person, then the route with the kept page and its versions, in one
+    round trip (the session is Redis's too in production, not here)."""
+    settings.CONTENT_CACHE_SECONDS = 3600
+    _warm(enrolled_client, lesson.url)
+    backend = caches["default"]
+    reads, depth = [], []
+    for name in ("get", "get_many"):
+        method = getattr(backend, name)
+
+        def counted(*args, _method=method, _name=name, **kwargs):
+            if not depth:  # the local cache's get_many calls get: one read
+                reads.append(_name)
+            depth.append(_name)
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    assert enrolled_client.get(lesson.url)[HIT_HEADER] == "hit"
+    assert reads == ["get_many", "get_many"]
 
 
 def test_a_deactivated_account_is_signed_out_at_once(enrolled_client, enrolled):
