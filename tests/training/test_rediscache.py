@@ -5,6 +5,7 @@ import os
 import threading
 
 import pytest
+from django.conf import settings
 
 from training.rediscache import RedisCache
 
@@ -26,7 +27,8 @@ def test_reads_and_writes_go_to_their_own_servers_pools():
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
 def test_threads_share_the_client_and_each_reads_its_own_answers():
-    backend = RedisCache(os.environ["REDIS_URL"], {})
+    # This test process's own Redis database (each parallel one has its own).
+    backend = RedisCache(settings.CACHES["default"]["LOCATION"], {})
     counter = "rediscache-test:count"
     backend.set(counter, 0, timeout=30)
     errors = []
