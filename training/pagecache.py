@@ -7,9 +7,9 @@ cache (Redis in production, shared by every server) for ``PAGE_CACHE_SECONDS``.
 
 Correctness: every entry carries the cache "version" current when it was made, and
 publishing, unpublishing, moving, saving or deleting a page, changing who may view
-one, saving or deleting an image or a document, or saving a site or a site setting,
-sets a new version (at once, and again after commit), so every server stops serving
-old entries at once. A
+one, saving or deleting an image or a document, saving a site or a site setting, or
+running migrations (data migrations write without signals), sets a new version (at
+once, and again after commit), so every server stops serving old entries at once. A
 request from someone signed in (a session cookie) or with messages waiting is never
 served from the cache, nor is any answer that sets a cookie, used a CSRF token or is
 not a plain 200, nor any address with a query string (no page reads one, and an
@@ -19,12 +19,15 @@ entry per string would let anyone fill the cache).
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 HIT_HEADER = "X-Page-Cache"
@@ -179,9 +182,27 @@ class PublicPageCacheMiddleware:
         )
 
 
+def _after_migrate(**kwargs) -> None:
+    """Migrations change pages without signals (data migrations use ``update()``):
+    nothing kept from before them is served after."""
+    try:
+        page_cache_clear()
+    except Exception:  # noqa: BLE001 - a migration must not fail on the cache
+        logger.exception(
+            "The page and content caches could not be emptied after migrating; "
+            "pages kept before may be served for up to CONTENT_CACHE_SECONDS."
+        )
+
+
 def connect_signals() -> None:
     """What empties the page cache (called from TrainingConfig.ready)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.apps import apps
+    from django.db.models.signals import (
+        m2m_changed,
+        post_delete,
+        post_migrate,
+        post_save,
+    )
     from wagtail.contrib.settings.models import BaseSiteSetting
     from wagtail.models import Page, PageViewRestriction
     from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -223,3 +244,8 @@ def connect_signals() -> None:
             page_cache_clear()
 
     post_save.connect(setting_saved, weak=False, dispatch_uid="pagecache-settings")
+    post_migrate.connect(
+        _after_migrate,
+        sender=apps.get_app_config("training"),
+        dispatch_uid="pagecache-migrate",
+    )

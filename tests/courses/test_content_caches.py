@@ -196,3 +196,24 @@ def test_admin_and_team_links_follow_the_person(client, course, trainer):
 
     client.force_login(make_member(OrganisationFactory(), role="manager"))
     assert "My team" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_migration_empties_the_content_caches(settings):
+    """Data migrations write pages without signals: nothing kept before is used."""
+    from django.apps import apps
+    from django.core.cache import cache
+    from django.db.models.signals import post_migrate
+
+    from training.pagecache import VERSION_KEY
+
+    cache.set(VERSION_KEY, "before", timeout=None)
+    post_migrate.send(
+        sender=apps.get_app_config("training"),
+        app_config=apps.get_app_config("training"),
+        verbosity=0,
+        interactive=False,
+        using="default",
+        apps=apps,
+        plan=[],
+    )
+    assert cache.get(VERSION_KEY) not in (None, "before")
