@@ -18,11 +18,7 @@ from django.urls import reverse
 from wagtail.models import Site
 
 from courses.models import CoursePage
-from training.pagecache import (
-    content_cache_seconds,
-    versioned_get_many,
-    versioned_set_many,
-)
+from training.pagecache import content_cached
 
 from .addresses import configured_base_url, served_base_url
 from .codes import MAX_INPUT_LENGTH, code_display, code_normalise
@@ -117,16 +113,10 @@ def _issuer_settings_read(course: CoursePage | None) -> _IssuerSettings:
 
 
 def _issuer_settings(course: CoursePage | None) -> _IssuerSettings:
-    seconds = content_cache_seconds()
-    if seconds <= 0:
-        return _issuer_settings_read(course)
-    key = f"{ISSUER_KEY_PREFIX}{course.pk if course is not None else 0}"
-    version, found = versioned_get_many([key])
-    if key in found:
-        return found[key]
-    value = _issuer_settings_read(course)
-    versioned_set_many(version, {key: value}, seconds)
-    return value
+    return content_cached(
+        f"{ISSUER_KEY_PREFIX}{course.pk if course is not None else 0}",
+        lambda: _issuer_settings_read(course),
+    )
 
 
 def issuer_for_course(*, course: CoursePage | None) -> Issuer:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +30,7 @@ from django.db import transaction
 from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION_KEY = "pagecache:version"
 HIT_HEADER = "X-Page-Cache"
@@ -112,6 +115,21 @@ def versioned_set_many(version: str | None, values: dict, timeout: int) -> None:
         if not cache.add(VERSION_KEY, version, timeout=None):
             return  # another process set one first; store next time
     cache.set_many({key: (version, value) for key, value in values.items()}, timeout)
+
+
+def content_cached(key: str, build: Callable[[], T]) -> T:
+    """``build()``'s value, kept under the content version for
+    ``CONTENT_CACHE_SECONDS``: from the cache while nothing it may read has
+    changed, else built and kept (built every time when those caches are off)."""
+    seconds = content_cache_seconds()
+    if seconds <= 0:
+        return build()
+    version, found = versioned_get_many([key])
+    if key in found:
+        return found[key]
+    value = build()
+    versioned_set_many(version, {key: value}, seconds)
+    return value
 
 
 class PublicPageCacheMixin:

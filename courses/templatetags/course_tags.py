@@ -47,24 +47,11 @@ def _body_parts(page) -> list:
 
 
 def _cached_body_parts(page) -> list:
-    from training.pagecache import (
-        content_cache_seconds,
-        versioned_get_many,
-        versioned_set_many,
-    )
+    from training.pagecache import content_cached
 
-    seconds = content_cache_seconds()
-    if seconds <= 0:
-        return _body_parts(page)
     # Any saved page (publishing, a move, an edit by code) replaces the version,
     # so the key need not name the revision.
-    key = f"{BODY_PREFIX}{page.pk}"
-    version, found = versioned_get_many([key])
-    if key in found:
-        return found[key]
-    parts = _body_parts(page)
-    versioned_set_many(version, {key: parts}, seconds)
-    return parts
+    return content_cached(f"{BODY_PREFIX}{page.pk}", lambda: _body_parts(page))
 
 
 @register.simple_tag(takes_context=True)
